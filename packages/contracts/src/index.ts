@@ -1,0 +1,6 @@
+export * from './errors';
+export * from './hardware';
+export * from './plugin';
+export * from './system';
+export * from './tokens';
+export * from './version';
