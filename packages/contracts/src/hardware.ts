@@ -65,9 +65,26 @@ export interface ConsolePort {
   onInput?(receiver: (bytes: Uint8Array) => void): () => void;
 }
 
+/**
+ * Lets a device or a hart end the run (test finisher, semihosting exit).
+ * Harts check `stopRequested` on their slow paths (MMIO stores, `ecall`,
+ * `ebreak`) and at slice boundaries, never per instruction.
+ */
+export interface MachineControl {
+  readonly stopRequested: boolean;
+  requestStop(status: number, reason: string): void;
+}
+
+/** An interrupt controller hands out one input line per interrupt source. */
+export interface InterruptController extends MmioDevice {
+  /** Input line for source `n` (PLIC: 1..N; 0 is reserved). */
+  source(n: number): IrqLine;
+}
+
 /** What a device factory is given by the board that instantiates it. */
 export interface DeviceContext {
   readonly base: number;
+  readonly control: MachineControl;
   readonly irq?: IrqLine;
   /** Further interrupt lines, for devices with several (the CLINT's per-hart wires). */
   readonly irqs?: readonly IrqLine[];
@@ -172,6 +189,7 @@ export interface HartContext {
   readonly bus: MachineBus;
   readonly tier: ExecutionTier;
   readonly clock: MachineClock;
+  readonly control: MachineControl;
   readonly semihosting?: SemihostingHandler;
 }
 
