@@ -4,6 +4,7 @@
  * these interfaces dynamically per instruction: a hart binds to RAM typed
  * arrays once and calls `MmioDevice.read/write` only for device windows.
  */
+import { EvmError } from './errors';
 
 export type AccessWidth = 1 | 2 | 4;
 
@@ -173,6 +174,22 @@ export class BusAccessFault extends Error {
   ) {
     super(`bus ${write ? 'store' : 'load'} access fault at 0x${(address >>> 0).toString(16).padStart(8, '0')}`);
     this.name = 'BusAccessFault';
+  }
+}
+
+/**
+ * A physical-memory (DMA, loader) access outside RAM: the guest handed a
+ * device or loader a bad address, so it names the range and the direction.
+ */
+export class PhysicalAccessError extends EvmError {
+  constructor(
+    readonly address: number,
+    readonly length: number,
+    readonly write: boolean,
+  ) {
+    const start = (address >>> 0).toString(16).padStart(8, '0');
+    super('EVM_GUEST_FAULT', `physical ${write ? 'write' : 'read'} of ${length} byte(s) at 0x${start} is outside RAM`);
+    this.name = 'PhysicalAccessError';
   }
 }
 
