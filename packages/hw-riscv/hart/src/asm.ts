@@ -307,6 +307,17 @@ export class Program {
     return lo === 0 ? this : this.emit(addi(rd, rd, lo));
   }
 
+  /** `la rd, label`: auipc + addi, pc-relative. */
+  la(rd: number, label: string): this {
+    // Both halves are resolved against the auipc's address (the addi sits 4 bytes later).
+    const split = (offset: number) => {
+      const lo = (offset << 20) >> 20;
+      return { hi: ((offset - lo) >>> 12) & 0xfffff, lo };
+    };
+    this.ref(label, (o) => auipc(rd, split(o).hi));
+    return this.ref(label, (o) => addi(rd, rd, split(o + 4).lo));
+  }
+
   /** Pads with `nop`s (or `c.nop`s for a 2-byte remainder) to a multiple of `alignment` bytes. */
   align(alignment: number): this {
     while (this.size % alignment !== 0) {

@@ -154,6 +154,8 @@ export class HartState {
   dataTlb: TlbSet;
   fetchTlb: TlbSet;
   private readonly walker: Sv32Walker;
+  /** The bus's window lookup when it has one (`Bus.deviceAt`), to check before partial writes. */
+  private readonly deviceAt: ((pa: number) => unknown) | undefined;
 
   // --- host ---------------------------------------------------------------------------------
   readonly clock: MachineClock;
@@ -185,6 +187,8 @@ export class HartState {
     this.codeWatch = hasCodeWatch(bus) ? bus.codeWatch : new CodeWatch(size);
     this.codeFlags = this.codeWatch.flags;
     this.code = new CodeCache(this.codeWatch, Math.ceil(size / 4096), { maxPages: options.maxCodePages });
+    const lookup = (bus as { deviceAt?: (addr: number, width?: number) => unknown }).deviceAt;
+    this.deviceAt = typeof lookup === 'function' ? (pa) => lookup.call(bus, pa, 1) : undefined;
     this.walker = new Sv32Walker(this.ram32, this.ramBaseU, size, this.codeWatch);
     this.dataTlb = this.tlbs[1];
     this.fetchTlb = this.tlbs[1];
@@ -571,7 +575,7 @@ export class HartState {
         this.scounteren = v;
         return;
       case Csr.mcountinhibit: {
-        // The writing instruction itself still counts when counting resumes.
+        // Takes effect after this instruction: it counts when it inhibits, not when it resumes.
         this.mcountinhibit = v & ~2; // TM is read-only zero
         this.mcycle.inhibit((v & 1) !== 0, this.retired + 1);
         this.minstret.inhibit((v & 4) !== 0, this.retired + 1);
@@ -803,6 +807,11 @@ export class HartState {
    * Misaligned loads/stores are done byte by byte, as QEMU does for RAM:
    * both pages are translated first, so a fault leaves memory untouched.
    */
+  private isRam(pa: number): boolean {
+    const off = pa - this.ramBaseU;
+    return off >= 0 && off < this.ramSize;
+  }
+
   private loadMisaligned(va: number, width: 1 | 2 | 4, signed: boolean): number {
     const last = (va + width - 1) | 0;
     const paFirst = this.dataAddress(va, Access.Load);
@@ -821,11 +830,20 @@ export class HartState {
     const last = (va + width - 1) | 0;
     const paFirst = this.dataAddress(va, Access.Store);
     const paLast = this.dataAddress(last, Access.Store);
+    const byteAddress = (j: number) => {
+      const a = (va + j) | 0;
+      return ((a ^ va) & -4096) === 0 ? paFirst + j : paLast - (width - 1 - j);
+    };
+    // Check every byte has something behind it before writing any of them.
+    for (let j = 0; j < width; j++) {
+      const pa = byteAddress(j);
+      if (!this.isRam(pa) && this.deviceAt !== undefined && this.deviceAt(pa) === undefined) {
+        this.raise(Exc.StoreAccessFault, (va + j) | 0);
+      }
+    }
     let device = false;
     for (let j = 0; j < width; j++) {
-      const a = (va + j) | 0;
-      const pa = ((a ^ va) & -4096) === 0 ? paFirst + j : paLast - (width - 1 - j);
-      if (this.storePhysical(pa, 1, (value >>> (8 * j)) & 0xff, a)) device = true;
+      if (this.storePhysical(byteAddress(j), 1, (value >>> (8 * j)) & 0xff, (va + j) | 0)) device = true;
     }
     return device;
   }

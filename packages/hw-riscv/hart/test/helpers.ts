@@ -1,6 +1,6 @@
 import type { AccessWidth, MachineControl, MmioDevice, SemihostingHandler } from '@evm/contracts';
 import { Bus } from '@evm/hw-bus';
-import { Program, sw } from '../src/asm';
+import { csrrc, csrrs, csrrw, mret, Program, sw } from '../src/asm';
 import { createHart, type RiscvHart } from '../src/hart';
 
 export const RAM_BASE = 0x8000_0000;
@@ -102,4 +102,22 @@ export function halt(p: Program): Program {
 
 export function hex(n: number): string {
   return `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+/** Sets mtvec to a handler that halts; call `trapHandler(p)` at the end to place it. */
+export function trapToHalt(p: Program): Program {
+  return p.la(5, 'trap').emit(csrrw(0, 0x305, 5));
+}
+
+export function trapHandler(p: Program): Program {
+  p.align(4).label('trap');
+  return halt(p);
+}
+
+/** Drops from M to `mode` (0 = U, 1 = S) at `label` via mret (PMP is not enforced: lower modes see all memory). */
+export function enterMode(p: Program, mode: 0 | 1, label: string): Program {
+  p.li(6, 3 << 11).emit(csrrc(0, 0x300, 6));
+  if (mode !== 0) p.li(6, mode << 11).emit(csrrs(0, 0x300, 6));
+  p.la(6, label).emit(csrrw(0, 0x341, 6), mret());
+  return p;
 }
