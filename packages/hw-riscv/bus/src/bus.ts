@@ -31,7 +31,10 @@ function hex(n: number): string {
 
 function checkWidth(width: number): asserts width is AccessWidth {
   if (width !== 1 && width !== 2 && width !== 4) {
-    throw new EvmError('EVM_INVALID_ARGUMENT', `bus access width must be 1, 2 or 4 bytes; got ${width}`);
+    throw new EvmError(
+      'EVM_INVALID_ARGUMENT',
+      `bus access width must be 1, 2 or 4 bytes; got ${width}`,
+    );
   }
 }
 
@@ -68,18 +71,40 @@ export class Bus implements MachineBus {
     }
     const ramBase = options.ramBase ?? DEFAULT_RAM_BASE;
     const { ramSize } = options;
-    if (!Number.isInteger(ramBase) || ramBase < 0 || ramBase >= ADDRESS_SPACE || ramBase % CODE_PAGE_SIZE !== 0) {
-      throw new EvmError('EVM_INVALID_ARGUMENT', `ramBase must be a 4 KiB-aligned 32-bit address; got ${ramBase}`);
+    if (
+      !Number.isInteger(ramBase) ||
+      ramBase < 0 ||
+      ramBase >= ADDRESS_SPACE ||
+      ramBase % CODE_PAGE_SIZE !== 0
+    ) {
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `ramBase must be a 4 KiB-aligned 32-bit address; got ${ramBase}`,
+      );
     }
-    if (!Number.isInteger(ramSize) || ramSize <= 0 || ramSize > MAX_RAM || ramSize % CODE_PAGE_SIZE !== 0) {
-      throw new EvmError('EVM_INVALID_ARGUMENT', `ramSize must be a positive multiple of 4096 up to 2 GiB; got ${ramSize}`);
+    if (
+      !Number.isInteger(ramSize) ||
+      ramSize <= 0 ||
+      ramSize > MAX_RAM ||
+      ramSize % CODE_PAGE_SIZE !== 0
+    ) {
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `ramSize must be a positive multiple of 4096 up to 2 GiB; got ${ramSize}`,
+      );
     }
     if (ramBase + ramSize > ADDRESS_SPACE) {
-      throw new EvmError('EVM_INVALID_ARGUMENT', `RAM ${hex(ramBase)} + ${ramSize} bytes runs past the 32-bit address space`);
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `RAM ${hex(ramBase)} + ${ramSize} bytes runs past the 32-bit address space`,
+      );
     }
     const buffer = options.buffer ?? new ArrayBuffer(ramSize);
     if (buffer.byteLength !== ramSize) {
-      throw new EvmError('EVM_INVALID_ARGUMENT', `RAM buffer holds ${buffer.byteLength} bytes but ramSize is ${ramSize}`);
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `RAM buffer holds ${buffer.byteLength} bytes but ramSize is ${ramSize}`,
+      );
     }
     this.ramBase = ramBase;
     this.ramSize = ramSize;
@@ -144,7 +169,11 @@ export class Bus implements MachineBus {
     }
     const w = this.map.find(a, width);
     if (w === undefined) throw new BusAccessFault(a, true);
-    w.device.write(a - w.base, width, width === 4 ? value >>> 0 : value & (width === 1 ? 0xff : 0xffff));
+    w.device.write(
+      a - w.base,
+      width,
+      width === 4 ? value >>> 0 : value & (width === 1 ? 0xff : 0xffff),
+    );
   }
 
   // --- PhysicalMemory: RAM only, for DMA and loaders ------------------------------------
@@ -195,10 +224,14 @@ export class Bus implements MachineBus {
   /** Offset into RAM of [addr, addr+length), or a PhysicalAccessError. */
   private ramOffset(addr: number, length: number, write: boolean): number {
     if (typeof addr !== 'number' || !Number.isInteger(addr)) {
-      throw new EvmError('EVM_INVALID_ARGUMENT', `physical address must be an integer; got ${String(addr)}`);
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `physical address must be an integer; got ${String(addr)}`,
+      );
     }
     const off = (addr >>> 0) - this.ramBase;
-    if (off < 0 || off + length > this.ramSize) throw new PhysicalAccessError(addr >>> 0, length, write);
+    if (off < 0 || off + length > this.ramSize)
+      throw new PhysicalAccessError(addr >>> 0, length, write);
     return off;
   }
 
@@ -212,7 +245,10 @@ export class Bus implements MachineBus {
     if (width === 1) this.ram8[off] = value;
     else if (width === 2) this.view.setUint16(off, value & 0xffff, true);
     else this.view.setInt32(off, value | 0, true);
-    if (this.codeWatch.flags[off >>> 12] !== 0 || this.codeWatch.flags[(off + width - 1) >>> 12] !== 0) {
+    if (
+      this.codeWatch.flags[off >>> 12] !== 0 ||
+      this.codeWatch.flags[(off + width - 1) >>> 12] !== 0
+    ) {
       this.codeWatch.notify(off, width);
     }
   }

@@ -33,7 +33,9 @@ const MAX_WATCHERS = 8;
  */
 export class CodeWatch {
   readonly flags: Uint8Array;
-  private readonly listeners: (CodeWriteListener | undefined)[] = new Array(MAX_WATCHERS).fill(undefined);
+  private readonly listeners: (CodeWriteListener | undefined)[] = new Array(MAX_WATCHERS).fill(
+    undefined,
+  );
 
   constructor(ramSize: number) {
     this.flags = new Uint8Array(Math.ceil(ramSize / CODE_PAGE_SIZE));
@@ -42,7 +44,10 @@ export class CodeWatch {
   register(listener: CodeWriteListener): CodeWatcher {
     const slot = this.listeners.indexOf(undefined);
     if (slot < 0) {
-      throw new EvmError('EVM_INVALID_ARGUMENT', `at most ${MAX_WATCHERS} code-write watchers can share one bus`);
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `at most ${MAX_WATCHERS} code-write watchers can share one bus`,
+      );
     }
     this.listeners[slot] = listener;
     const bit = 1 << slot;
@@ -73,7 +78,8 @@ export class CodeWatch {
   touches(ramOffset: number, length: number): boolean {
     if (length <= 0) return false;
     const last = (ramOffset + length - 1) >>> CODE_PAGE_SHIFT;
-    for (let p = ramOffset >>> CODE_PAGE_SHIFT; p <= last; p++) if (this.flags[p] !== 0) return true;
+    for (let p = ramOffset >>> CODE_PAGE_SHIFT; p <= last; p++)
+      if (this.flags[p] !== 0) return true;
     return false;
   }
 

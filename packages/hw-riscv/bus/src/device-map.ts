@@ -40,12 +40,19 @@ export class DeviceMap {
   }
 
   add(base: number, device: MmioDevice): DeviceWindow {
-    const name = typeof device?.name === 'string' && device.name !== '' ? device.name : '(unnamed device)';
+    const name =
+      typeof device?.name === 'string' && device.name !== '' ? device.name : '(unnamed device)';
     if (typeof device?.read !== 'function' || typeof device.write !== 'function') {
-      throw new EvmError('EVM_INVALID_ARGUMENT', `device ${name} cannot be attached: it has no read/write methods`);
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `device ${name} cannot be attached: it has no read/write methods`,
+      );
     }
     if (!Number.isInteger(base) || base < 0 || base >= ADDRESS_SPACE) {
-      throw new EvmError('EVM_INVALID_ARGUMENT', `device "${name}": base ${base} is not a 32-bit physical address`);
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `device "${name}": base ${base} is not a 32-bit physical address`,
+      );
     }
     const size = device.size;
     if (!Number.isInteger(size) || size <= 0 || base + size > ADDRESS_SPACE) {
@@ -56,7 +63,10 @@ export class DeviceMap {
     }
     for (const r of this.reserved) {
       if (base < r.base + r.size && r.base < base + size) {
-        throw new EvmError('EVM_INVALID_ARGUMENT', `device ${describe(name, base, size)} overlaps ${describe(r.name, r.base, r.size)}`);
+        throw new EvmError(
+          'EVM_INVALID_ARGUMENT',
+          `device ${describe(name, base, size)} overlaps ${describe(r.name, r.base, r.size)}`,
+        );
       }
     }
     for (const w of this.windows) {
@@ -75,7 +85,8 @@ export class DeviceMap {
   /** The window holding all of [addr, addr+width), or undefined. */
   find(addr: number, width: number): DeviceWindow | undefined {
     const last = this.last;
-    if (last !== undefined && addr >= last.base && addr + width <= last.base + last.size) return last;
+    if (last !== undefined && addr >= last.base && addr + width <= last.base + last.size)
+      return last;
     const ws = this.windows;
     let lo = 0;
     let hi = ws.length - 1;

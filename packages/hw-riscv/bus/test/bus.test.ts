@@ -1,4 +1,10 @@
-import { type AccessWidth, BusAccessFault, type MmioDevice, PhysicalAccessError, isEvmError } from '@evm/contracts';
+import {
+  type AccessWidth,
+  BusAccessFault,
+  isEvmError,
+  type MmioDevice,
+  PhysicalAccessError,
+} from '@evm/contracts';
 import { Bus } from '../src';
 
 function thrown(fn: () => unknown): unknown {
@@ -56,9 +62,16 @@ describe('Bus RAM', () => {
     expect(bus.isRam(0x8000_0001, 4096)).toBe(false);
     expect(bus.isRam(0x7fff_ffff, 1)).toBe(false);
     expect(() => bus.read32(0x8000_0ffe)).toThrow(PhysicalAccessError);
-    expect(() => bus.write8(0x1000, 1)).toThrow(/physical write of 1 byte\(s\) at 0x00001000 is outside RAM/);
+    expect(() => bus.write8(0x1000, 1)).toThrow(
+      /physical write of 1 byte\(s\) at 0x00001000 is outside RAM/,
+    );
     expect(() => bus.readBytes(0x8000_0f00, new Uint8Array(0x200))).toThrow(PhysicalAccessError);
-    expect(isEvmError(thrown(() => bus.read8(0x10)), 'EVM_GUEST_FAULT')).toBe(true);
+    expect(
+      isEvmError(
+        thrown(() => bus.read8(0x10)),
+        'EVM_GUEST_FAULT',
+      ),
+    ).toBe(true);
   });
 
   it('copies bytes in and out', () => {
@@ -125,7 +138,9 @@ describe('Bus devices', () => {
     );
     expect(() => bus.attach(0x7fff_ff00, recorder('big', 0x200).device)).toThrow(/overlaps "RAM"/);
     expect(() => bus.attach(0x100, recorder('empty', 0).device)).toThrow(/window size 0/);
-    expect(() => bus.attach(0xffff_ff00, recorder('edge', 0x200).device)).toThrow(/32-bit address space/);
+    expect(() => bus.attach(0xffff_ff00, recorder('edge', 0x200).device)).toThrow(
+      /32-bit address space/,
+    );
     expect(() => bus.attach(0x100, {} as MmioDevice)).toThrow(/no read\/write methods/);
   });
 });

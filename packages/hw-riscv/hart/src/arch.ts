@@ -3,6 +3,7 @@
  * privilege levels, trap causes, CSR numbers and `mstatus` fields.
  */
 
+// biome-ignore lint/suspicious/noConstEnum: inlined by the whole-program build (see tsconfig.build.json), kept at runtime by preserveConstEnums
 export const enum Priv {
   User = 0,
   Supervisor = 1,
@@ -10,6 +11,7 @@ export const enum Priv {
 }
 
 /** Synchronous exception causes (`mcause` with the interrupt bit clear). */
+// biome-ignore lint/suspicious/noConstEnum: inlined by the whole-program build (see tsconfig.build.json), kept at runtime by preserveConstEnums
 export const enum Exc {
   InstructionMisaligned = 0,
   InstructionAccessFault = 1,
@@ -28,6 +30,7 @@ export const enum Exc {
 }
 
 /** Interrupt numbers: bit positions in `mip`/`mie` and the cause code. */
+// biome-ignore lint/suspicious/noConstEnum: inlined by the whole-program build (see tsconfig.build.json), kept at runtime by preserveConstEnums
 export const enum Irq {
   SupervisorSoftware = 1,
   MachineSoftware = 3,
@@ -40,12 +43,14 @@ export const enum Irq {
 export const INTERRUPT_BIT = 0x8000_0000 | 0;
 
 /** Memory access kinds, for translation and fault causes. */
+// biome-ignore lint/suspicious/noConstEnum: inlined by the whole-program build (see tsconfig.build.json), kept at runtime by preserveConstEnums
 export const enum Access {
   Fetch = 0,
   Load = 1,
   Store = 2,
 }
 
+// biome-ignore lint/suspicious/noConstEnum: inlined by the whole-program build (see tsconfig.build.json), kept at runtime by preserveConstEnums
 export const enum Csr {
   // unprivileged counters
   cycle = 0xc00,
@@ -118,6 +123,7 @@ export const enum Csr {
 }
 
 /** `mstatus` bits (RV32: SD is bit 31; FS/VS/XS are always Off here). */
+// biome-ignore lint/suspicious/noConstEnum: inlined by the whole-program build (see tsconfig.build.json), kept at runtime by preserveConstEnums
 export const enum Mstatus {
   SIE = 1 << 1,
   MIE = 1 << 3,
@@ -136,22 +142,39 @@ export const enum Mstatus {
 
 /** Bits of `mstatus` software may write. */
 export const MSTATUS_WRITABLE =
-  Mstatus.SIE | Mstatus.MIE | Mstatus.SPIE | Mstatus.MPIE | Mstatus.SPP | Mstatus.MPP |
-  Mstatus.MPRV | Mstatus.SUM | Mstatus.MXR | Mstatus.TVM | Mstatus.TW | Mstatus.TSR;
+  Mstatus.SIE |
+  Mstatus.MIE |
+  Mstatus.SPIE |
+  Mstatus.MPIE |
+  Mstatus.SPP |
+  Mstatus.MPP |
+  Mstatus.MPRV |
+  Mstatus.SUM |
+  Mstatus.MXR |
+  Mstatus.TVM |
+  Mstatus.TW |
+  Mstatus.TSR;
 
 /** The `sstatus` view of `mstatus`. */
 export const SSTATUS_MASK = Mstatus.SIE | Mstatus.SPIE | Mstatus.SPP | Mstatus.SUM | Mstatus.MXR;
 
 /** RV32 (MXL=1) with A, C, I, M, S, U. */
-export const MISA =
-  (1 << 30) | (1 << 0) | (1 << 2) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20);
+export const MISA = (1 << 30) | (1 << 0) | (1 << 2) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20);
 
 /** Exceptions S-mode may handle (all but ecall from M and the reserved numbers). */
 export const MEDELEG_WRITABLE =
-  (1 << Exc.InstructionMisaligned) | (1 << Exc.InstructionAccessFault) | (1 << Exc.IllegalInstruction) |
-  (1 << Exc.Breakpoint) | (1 << Exc.LoadMisaligned) | (1 << Exc.LoadAccessFault) |
-  (1 << Exc.StoreMisaligned) | (1 << Exc.StoreAccessFault) | (1 << Exc.EcallFromU) |
-  (1 << Exc.EcallFromS) | (1 << Exc.InstructionPageFault) | (1 << Exc.LoadPageFault) |
+  (1 << Exc.InstructionMisaligned) |
+  (1 << Exc.InstructionAccessFault) |
+  (1 << Exc.IllegalInstruction) |
+  (1 << Exc.Breakpoint) |
+  (1 << Exc.LoadMisaligned) |
+  (1 << Exc.LoadAccessFault) |
+  (1 << Exc.StoreMisaligned) |
+  (1 << Exc.StoreAccessFault) |
+  (1 << Exc.EcallFromU) |
+  (1 << Exc.EcallFromS) |
+  (1 << Exc.InstructionPageFault) |
+  (1 << Exc.LoadPageFault) |
   (1 << Exc.StorePageFault);
 
 /** Supervisor interrupts: the ones `mideleg` can delegate and M can set in `mip`. */
@@ -162,6 +185,7 @@ export const ALL_INTERRUPTS =
   S_INTERRUPTS | (1 << Irq.MachineSoftware) | (1 << Irq.MachineTimer) | (1 << Irq.MachineExternal);
 
 /** Fixed encodings used for `mtval` when these instructions are illegal. */
+// biome-ignore lint/suspicious/noConstEnum: inlined by the whole-program build (see tsconfig.build.json), kept at runtime by preserveConstEnums
 export const enum Encoding {
   ECALL = 0x0000_0073,
   EBREAK = 0x0010_0073,

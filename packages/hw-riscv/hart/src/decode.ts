@@ -3,7 +3,7 @@
  * `ops.ts`, written into struct-of-arrays slots. Runs once per instruction
  * slot; the interpreter then only reads the decoded fields.
  */
-import { Op, OP_LONG, RD_SINK } from './ops';
+import { OP_LONG, Op, RD_SINK } from './ops';
 
 /** Where decoded fields go: parallel arrays indexed by slot. */
 export interface DecodedSlots {
@@ -14,16 +14,25 @@ export interface DecodedSlots {
   readonly imm: Int32Array;
 }
 
-function put(t: DecodedSlots, slot: number, op: number, rd: number, rs1: number, rs2: number, imm: number): void {
+function put(
+  t: DecodedSlots,
+  slot: number,
+  op: number,
+  rd: number,
+  rs1: number,
+  rs2: number,
+  imm: number,
+): number {
   t.op[slot] = op;
   t.rd[slot] = rd === 0 ? RD_SINK : rd;
   t.rs1[slot] = rs1;
   t.rs2[slot] = rs2;
   t.imm[slot] = imm;
+  return op;
 }
 
-function illegal(t: DecodedSlots, slot: number, bits: number, long: number): void {
-  put(t, slot, Op.ILLEGAL | long, 0, 0, 0, bits);
+function illegal(t: DecodedSlots, slot: number, bits: number, long: number): number {
+  return put(t, slot, Op.ILLEGAL | long, 0, 0, 0, bits);
 }
 
 const BRANCH_OPS = [Op.BEQ, Op.BNE, -1, -1, Op.BLT, Op.BGE, Op.BLTU, Op.BGEU];
@@ -37,21 +46,21 @@ const C_ALU_OPS = [Op.SUB, Op.XOR, Op.OR, Op.AND];
 const CSR_OPS = [-1, Op.CSRRW, Op.CSRRS, Op.CSRRC, -1, Op.CSRRWI, Op.CSRRSI, Op.CSRRCI];
 /** AMO ops by funct5 (bits 31:27). */
 const AMO_OPS: Record<number, Op> = {
-  0x00: Op.AMOADD_W,
-  0x01: Op.AMOSWAP_W,
-  0x02: Op.LR_W,
-  0x03: Op.SC_W,
-  0x04: Op.AMOXOR_W,
-  0x08: Op.AMOOR_W,
-  0x0c: Op.AMOAND_W,
-  0x10: Op.AMOMIN_W,
-  0x14: Op.AMOMAX_W,
-  0x18: Op.AMOMINU_W,
-  0x1c: Op.AMOMAXU_W,
+  0: Op.AMOADD_W,
+  1: Op.AMOSWAP_W,
+  2: Op.LR_W,
+  3: Op.SC_W,
+  4: Op.AMOXOR_W,
+  8: Op.AMOOR_W,
+  12: Op.AMOAND_W,
+  16: Op.AMOMIN_W,
+  20: Op.AMOMAX_W,
+  24: Op.AMOMINU_W,
+  28: Op.AMOMAXU_W,
 };
 
-/** Decodes a 32-bit instruction (`bits` & 3 === 3) into `slot`. */
-export function decode32(bits: number, t: DecodedSlots, slot: number): void {
+/** Decodes a 32-bit instruction (`bits` & 3 === 3) into `slot`; returns the op byte. */
+export function decode32(bits: number, t: DecodedSlots, slot: number): number {
   bits |= 0;
   const L = OP_LONG;
   const opcode = bits & 0x7f;
@@ -69,7 +78,10 @@ export function decode32(bits: number, t: DecodedSlots, slot: number): void {
       return put(t, slot, Op.AUIPC | L, rd, 0, 0, bits & 0xfffff000);
     case 0x6f: {
       const imm =
-        ((bits >> 31) << 20) | (((bits >>> 12) & 0xff) << 12) | (((bits >>> 20) & 1) << 11) | (((bits >>> 21) & 0x3ff) << 1);
+        ((bits >> 31) << 20) |
+        (((bits >>> 12) & 0xff) << 12) |
+        (((bits >>> 20) & 1) << 11) |
+        (((bits >>> 21) & 0x3ff) << 1);
       return put(t, slot, Op.JAL | L, rd, 0, 0, imm);
     }
     case 0x67:
@@ -79,7 +91,10 @@ export function decode32(bits: number, t: DecodedSlots, slot: number): void {
       const op = BRANCH_OPS[f3]!;
       if (op < 0) return illegal(t, slot, bits, L);
       const imm =
-        ((bits >> 31) << 12) | (((bits >>> 7) & 1) << 11) | (((bits >>> 25) & 0x3f) << 5) | (((bits >>> 8) & 0xf) << 1);
+        ((bits >> 31) << 12) |
+        (((bits >>> 7) & 1) << 11) |
+        (((bits >>> 25) & 0x3f) << 5) |
+        (((bits >>> 8) & 0xf) << 1);
       return put(t, slot, op | L, 0, rs1, rs2, imm);
     }
     case 0x03: {
@@ -165,21 +180,30 @@ function sext(value: number, bits: number): number {
 /** The 12-bit jump offset of C.J / C.JAL. */
 function cjOffset(b: number): number {
   const imm =
-    (((b >>> 12) & 1) << 11) | (((b >>> 11) & 1) << 4) | (((b >>> 9) & 3) << 8) | (((b >>> 8) & 1) << 10) |
-    (((b >>> 7) & 1) << 6) | (((b >>> 6) & 1) << 7) | (((b >>> 3) & 7) << 1) | (((b >>> 2) & 1) << 5);
+    (((b >>> 12) & 1) << 11) |
+    (((b >>> 11) & 1) << 4) |
+    (((b >>> 9) & 3) << 8) |
+    (((b >>> 8) & 1) << 10) |
+    (((b >>> 7) & 1) << 6) |
+    (((b >>> 6) & 1) << 7) |
+    (((b >>> 3) & 7) << 1) |
+    (((b >>> 2) & 1) << 5);
   return sext(imm, 12);
 }
 
 /** The 9-bit branch offset of C.BEQZ / C.BNEZ. */
 function cbOffset(b: number): number {
   const imm =
-    (((b >>> 12) & 1) << 8) | (((b >>> 10) & 3) << 3) | (((b >>> 5) & 3) << 6) | (((b >>> 3) & 3) << 1) |
+    (((b >>> 12) & 1) << 8) |
+    (((b >>> 10) & 3) << 3) |
+    (((b >>> 5) & 3) << 6) |
+    (((b >>> 3) & 3) << 1) |
     (((b >>> 2) & 1) << 5);
   return sext(imm, 9);
 }
 
-/** Decodes a 16-bit compressed instruction (`bits` & 3 !== 3) into `slot`. */
-export function decode16(bits: number, t: DecodedSlots, slot: number): void {
+/** Decodes a 16-bit compressed instruction (`bits` & 3 !== 3) into `slot`; returns the op byte. */
+export function decode16(bits: number, t: DecodedSlots, slot: number): number {
   const b = bits & 0xffff;
   const f3 = b >>> 13;
   const rd = (b >>> 7) & 31;
@@ -196,7 +220,10 @@ export function decode16(bits: number, t: DecodedSlots, slot: number): void {
         case 0: {
           // c.addi4spn: nzuimm[5:4|9:6|2|3] = b[12:11|10:7|6|5]
           const nzuimm =
-            (((b >>> 11) & 3) << 4) | (((b >>> 7) & 0xf) << 6) | (((b >>> 6) & 1) << 2) | (((b >>> 5) & 1) << 3);
+            (((b >>> 11) & 3) << 4) |
+            (((b >>> 7) & 0xf) << 6) |
+            (((b >>> 6) & 1) << 2) |
+            (((b >>> 5) & 1) << 3);
           if (nzuimm === 0) return illegal(t, slot, b, 0); // includes the all-zero instruction
           return put(t, slot, Op.ADDI, rdp, 2, 0, nzuimm);
         }
@@ -220,7 +247,10 @@ export function decode16(bits: number, t: DecodedSlots, slot: number): void {
           if (rd === 2) {
             // c.addi16sp: nzimm[9] = b[12], nzimm[4|6|8:7|5] = b[6|5|4:3|2]
             const imm = sext(
-              (((b >>> 12) & 1) << 9) | (((b >>> 6) & 1) << 4) | (((b >>> 5) & 1) << 6) | (((b >>> 3) & 3) << 7) |
+              (((b >>> 12) & 1) << 9) |
+                (((b >>> 6) & 1) << 4) |
+                (((b >>> 5) & 1) << 6) |
+                (((b >>> 3) & 3) << 7) |
                 (((b >>> 2) & 1) << 5),
               10,
             );

@@ -41,7 +41,10 @@ export class RiscvHart implements Hart {
 
   set pc(value: number) {
     if (!Number.isInteger(value) || (value & 1) !== 0) {
-      throw new EvmError('EVM_INVALID_ARGUMENT', `hart ${this.hartId}: pc must be an even 32-bit address; got ${value}`);
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `hart ${this.hartId}: pc must be an even 32-bit address; got ${value}`,
+      );
     }
     this.state.pc = value | 0;
   }
@@ -52,7 +55,10 @@ export class RiscvHart implements Hart {
 
   run(budget: number): HartStopReason {
     if (!Number.isSafeInteger(budget) || budget < 0) {
-      throw new EvmError('EVM_INVALID_ARGUMENT', `hart ${this.hartId}: run budget must be a non-negative integer; got ${budget}`);
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `hart ${this.hartId}: run budget must be a non-negative integer; got ${budget}`,
+      );
     }
     if (budget === 0) return 'budget';
     return this.engine.run(budget);
@@ -69,23 +75,46 @@ export class RiscvHart implements Hart {
 }
 
 function describeTiers(): string {
-  return Object.keys(ENGINES).map((t) => `'${t}'`).join(', ');
+  return Object.keys(ENGINES)
+    .map((t) => `'${t}'`)
+    .join(', ');
 }
 
 /** Creates a hart of `ctx.tier` on `ctx.bus`, reset to the start of RAM. */
-export function createHart(ctx: HartContext, options: Pick<HartStateOptions, 'maxCodePages'> = {}): RiscvHart {
-  if (!ctx || typeof ctx !== 'object') throw new EvmError('EVM_INVALID_ARGUMENT', 'createHart needs a HartContext');
+export function createHart(
+  ctx: HartContext,
+  options: Pick<HartStateOptions, 'maxCodePages'> = {},
+): RiscvHart {
+  if (!ctx || typeof ctx !== 'object')
+    throw new EvmError('EVM_INVALID_ARGUMENT', 'createHart needs a HartContext');
   const { bus, tier, hartId } = ctx;
   if (!Number.isInteger(hartId) || hartId < 0) {
-    throw new EvmError('EVM_INVALID_ARGUMENT', `hartId must be a non-negative integer; got ${String(hartId)}`);
+    throw new EvmError(
+      'EVM_INVALID_ARGUMENT',
+      `hartId must be a non-negative integer; got ${String(hartId)}`,
+    );
   }
   const ram = bus?.ram;
-  if (!ram || !(ram.buffer instanceof ArrayBuffer) || !Number.isInteger(ram.size) || ram.size <= 0 || ram.size % 4096 !== 0 ||
-    ram.buffer.byteLength < ram.size || !Number.isInteger(ram.base) || (ram.base >>> 0) % 4096 !== 0) {
-    throw new EvmError('EVM_INVALID_ARGUMENT', `hart ${hartId}: the bus must expose 4 KiB-aligned RAM (base, size, ArrayBuffer)`);
+  if (
+    !ram ||
+    !(ram.buffer instanceof ArrayBuffer) ||
+    !Number.isInteger(ram.size) ||
+    ram.size <= 0 ||
+    ram.size % 4096 !== 0 ||
+    ram.buffer.byteLength < ram.size ||
+    !Number.isInteger(ram.base) ||
+    (ram.base >>> 0) % 4096 !== 0
+  ) {
+    throw new EvmError(
+      'EVM_INVALID_ARGUMENT',
+      `hart ${hartId}: the bus must expose 4 KiB-aligned RAM (base, size, ArrayBuffer)`,
+    );
   }
   if (typeof ctx.clock?.now !== 'function' || typeof ctx.control !== 'object') {
-    throw new EvmError('EVM_INVALID_ARGUMENT', `hart ${hartId}: the context needs a clock and a machine control`);
+    throw new EvmError(
+      'EVM_INVALID_ARGUMENT',
+      `hart ${hartId}: the context needs a clock and a machine control`,
+    );
   }
   const factory = ENGINES[tier];
   if (factory === undefined) {

@@ -40,7 +40,7 @@ export function divu(a: number, b: number): number {
 export function rem(a: number, b: number): number {
   if (b === 0) return a;
   if (a === -0x8000_0000 && b === -1) return 0;
-  return a % b | 0;
+  return (a % b) | 0;
 }
 
 export function remu(a: number, b: number): number {

@@ -21,8 +21,8 @@ import {
 } from '@evm/contracts';
 import { CodeWatch } from '@evm/hw-bus';
 import {
-  ALL_INTERRUPTS,
   Access,
+  ALL_INTERRUPTS,
   Csr,
   Encoding,
   Exc,
@@ -41,7 +41,7 @@ import { Counter64 } from './counter';
 import { decode16, decode32 } from './decode';
 import { Op } from './ops';
 import { ACCESS_FAULT, PAGE_FAULT, SATP_MODE_SV32, Sv32Walker } from './sv32';
-import { type TlbSet, TlbSet as TlbSetClass, tlbLookup } from './tlb';
+import { TlbSet, tlbLookup } from './tlb';
 
 /** Thrown (never allocated per trap) by `HartState.raise`; engines catch it. */
 export class TrapSignal {
@@ -144,7 +144,7 @@ export class HartState {
 
   // --- address translation ------------------------------------------------------------------
   /** TLBs for effective privilege U (index 0) and S (index 1). */
-  readonly tlbs: readonly [TlbSet, TlbSet] = [new TlbSetClass(), new TlbSetClass()];
+  readonly tlbs: readonly [TlbSet, TlbSet] = [new TlbSet(), new TlbSet()];
   /** Fetches are translated (satp.MODE = Sv32 and priv < M). */
   fetchXlate = false;
   /** Loads/stores are translated (Sv32 and effective privilege < M, MPRV considered). */
@@ -186,7 +186,9 @@ export class HartState {
     this.ram32 = new Int32Array(buffer, 0, size >>> 2);
     this.codeWatch = hasCodeWatch(bus) ? bus.codeWatch : new CodeWatch(size);
     this.codeFlags = this.codeWatch.flags;
-    this.code = new CodeCache(this.codeWatch, Math.ceil(size / 4096), { maxPages: options.maxCodePages });
+    this.code = new CodeCache(this.codeWatch, Math.ceil(size / 4096), {
+      maxPages: options.maxCodePages,
+    });
     const lookup = (bus as { deviceAt?: (addr: number, width?: number) => unknown }).deviceAt;
     this.deviceAt = typeof lookup === 'function' ? (pa) => lookup.call(bus, pa, 1) : undefined;
     this.walker = new Sv32Walker(this.ram32, this.ramBaseU, size, this.codeWatch);
@@ -247,7 +249,8 @@ export class HartState {
       this.scause = code;
       this.sepc = epc & ~1;
       this.stval = tval;
-      ms = (ms & ~(Mstatus.SPIE | Mstatus.SIE | Mstatus.SPP)) |
+      ms =
+        (ms & ~(Mstatus.SPIE | Mstatus.SIE | Mstatus.SPP)) |
         ((ms & Mstatus.SIE) !== 0 ? Mstatus.SPIE : 0) |
         (this.priv === Priv.Supervisor ? Mstatus.SPP : 0);
       this.priv = Priv.Supervisor;
@@ -256,7 +259,8 @@ export class HartState {
       this.mcause = code;
       this.mepc = epc & ~1;
       this.mtval = tval;
-      ms = (ms & ~(Mstatus.MPIE | Mstatus.MIE | Mstatus.MPP)) |
+      ms =
+        (ms & ~(Mstatus.MPIE | Mstatus.MIE | Mstatus.MPP)) |
         ((ms & Mstatus.MIE) !== 0 ? Mstatus.MPIE : 0) |
         (this.priv << Mstatus.MPP_SHIFT);
       this.priv = Priv.Machine;
@@ -274,9 +278,13 @@ export class HartState {
     if (pending === 0) return -1;
     const priv = this.priv;
     const toM = pending & ~this.mideleg;
-    if (toM !== 0 && (priv !== Priv.Machine || (this.mstatus & Mstatus.MIE) !== 0)) return highestPriority(toM);
+    if (toM !== 0 && (priv !== Priv.Machine || (this.mstatus & Mstatus.MIE) !== 0))
+      return highestPriority(toM);
     const toS = pending & this.mideleg;
-    if (toS !== 0 && (priv === Priv.User || (priv === Priv.Supervisor && (this.mstatus & Mstatus.SIE) !== 0))) {
+    if (
+      toS !== 0 &&
+      (priv === Priv.User || (priv === Priv.Supervisor && (this.mstatus & Mstatus.SIE) !== 0))
+    ) {
       return highestPriority(toS);
     }
     return -1;
@@ -292,7 +300,10 @@ export class HartState {
 
   setInterruptPending(cause: number, level: boolean): void {
     if (((ALL_INTERRUPTS >>> cause) & 1) === 0 || !Number.isInteger(cause)) {
-      throw new EvmError('EVM_INVALID_ARGUMENT', `hart ${this.hartId}: ${cause} is not an interrupt number (1, 3, 5, 7, 9 or 11)`);
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `hart ${this.hartId}: ${cause} is not an interrupt number (1, 3, 5, 7, 9 or 11)`,
+      );
     }
     const bit = 1 << cause;
     this.mipHw = level ? this.mipHw | bit : this.mipHw & ~bit;
@@ -305,7 +316,10 @@ export class HartState {
     if (this.priv !== Priv.Machine) this.illegal(Encoding.MRET);
     const ms = this.mstatus;
     const mpp = (ms & Mstatus.MPP) >>> Mstatus.MPP_SHIFT;
-    let next = (ms & ~(Mstatus.MIE | Mstatus.MPP)) | Mstatus.MPIE | ((ms & Mstatus.MPIE) !== 0 ? Mstatus.MIE : 0);
+    let next =
+      (ms & ~(Mstatus.MIE | Mstatus.MPP)) |
+      Mstatus.MPIE |
+      ((ms & Mstatus.MPIE) !== 0 ? Mstatus.MIE : 0);
     if (mpp !== Priv.Machine) next &= ~Mstatus.MPRV;
     this.mstatus = next;
     this.priv = mpp;
@@ -315,13 +329,18 @@ export class HartState {
   }
 
   sret(): void {
-    if (this.priv === Priv.User || (this.priv === Priv.Supervisor && (this.mstatus & Mstatus.TSR) !== 0)) {
+    if (
+      this.priv === Priv.User ||
+      (this.priv === Priv.Supervisor && (this.mstatus & Mstatus.TSR) !== 0)
+    ) {
       this.illegal(Encoding.SRET);
     }
     const ms = this.mstatus;
     this.priv = (ms & Mstatus.SPP) !== 0 ? Priv.Supervisor : Priv.User;
     this.mstatus =
-      (ms & ~(Mstatus.SIE | Mstatus.SPP | Mstatus.MPRV)) | Mstatus.SPIE | ((ms & Mstatus.SPIE) !== 0 ? Mstatus.SIE : 0);
+      (ms & ~(Mstatus.SIE | Mstatus.SPP | Mstatus.MPRV)) |
+      Mstatus.SPIE |
+      ((ms & Mstatus.SPIE) !== 0 ? Mstatus.SIE : 0);
     this.pc = this.sepc & ~1;
     this.reservation = -1;
     this.updateTranslation();
@@ -330,14 +349,20 @@ export class HartState {
   /** `wfi`: true when the hart should sleep (no interrupt pending and enabled in mie). */
   wfi(): boolean {
     // As QEMU: illegal in U-mode (S-mode exists), and in S-mode when mstatus.TW is set.
-    if (this.priv === Priv.User || (this.priv === Priv.Supervisor && (this.mstatus & Mstatus.TW) !== 0)) {
+    if (
+      this.priv === Priv.User ||
+      (this.priv === Priv.Supervisor && (this.mstatus & Mstatus.TW) !== 0)
+    ) {
       this.illegal(Encoding.WFI);
     }
     return (this.mip & this.mie) === 0;
   }
 
   sfenceVma(bits: number): void {
-    if (this.priv === Priv.User || (this.priv === Priv.Supervisor && (this.mstatus & Mstatus.TVM) !== 0)) {
+    if (
+      this.priv === Priv.User ||
+      (this.priv === Priv.Supervisor && (this.mstatus & Mstatus.TVM) !== 0)
+    ) {
       this.illegal(bits);
     }
     this.flushTlb();
@@ -348,7 +373,12 @@ export class HartState {
   }
 
   ecall(): never {
-    const cause = this.priv === Priv.User ? Exc.EcallFromU : this.priv === Priv.Supervisor ? Exc.EcallFromS : Exc.EcallFromM;
+    const cause =
+      this.priv === Priv.User
+        ? Exc.EcallFromU
+        : this.priv === Priv.Supervisor
+          ? Exc.EcallFromS
+          : Exc.EcallFromM;
     this.checkStop = true;
     return this.raise(cause, 0);
   }
@@ -387,14 +417,18 @@ export class HartState {
     const kind = immediate ? op - Op.CSRRWI : op - Op.CSRRW; // 0 write, 1 set, 2 clear
     const src = immediate ? rs1 : this.regs[rs1]!;
     const writes = kind === 0 || rs1 !== 0;
-    const bits = (csr << 20) | (rs1 << 15) | ((kind + (immediate ? 5 : 1)) << 12) | ((rd & 31) << 7) | 0x73;
+    const bits =
+      (csr << 20) | (rs1 << 15) | ((kind + (immediate ? 5 : 1)) << 12) | ((rd & 31) << 7) | 0x73;
     if (((csr >>> 8) & 3) > this.priv) this.illegal(bits);
     if (writes && csr >>> 10 === 3) this.illegal(bits);
     const old = this.readCsr(csr, bits);
     if (writes) {
       // Read-modify-write of mip uses the software-written SEIP, not the
       // device line ORed into reads (privileged spec 3.1.9).
-      const base = csr === Csr.mip ? (old & ~(1 << Irq.SupervisorExternal)) | (this.mipSw & (1 << Irq.SupervisorExternal)) : old;
+      const base =
+        csr === Csr.mip
+          ? (old & ~(1 << Irq.SupervisorExternal)) | (this.mipSw & (1 << Irq.SupervisorExternal))
+          : old;
       this.writeCsr(csr, kind === 0 ? src : kind === 1 ? base | src : base & ~src, bits);
     }
     this.regs[rd] = old; // rd = RD_SINK for x0
@@ -496,7 +530,10 @@ export class HartState {
     ) {
       return 0;
     }
-    if ((csr >= Csr.hpmcounter3 && csr <= Csr.hpmcounter31) || (csr >= Csr.hpmcounter3h && csr <= Csr.hpmcounter31h)) {
+    if (
+      (csr >= Csr.hpmcounter3 && csr <= Csr.hpmcounter31) ||
+      (csr >= Csr.hpmcounter3h && csr <= Csr.hpmcounter31h)
+    ) {
       this.checkCounterAccess(csr, bits);
       return 0;
     }
@@ -508,9 +545,11 @@ export class HartState {
     const v = value | 0;
     switch (csr) {
       case Csr.mstatus:
-        return this.writeMstatus(v);
+        this.writeMstatus(v);
+        return;
       case Csr.sstatus:
-        return this.writeMstatus((this.mstatus & ~SSTATUS_MASK) | (v & SSTATUS_MASK));
+        this.writeMstatus((this.mstatus & ~SSTATUS_MASK) | (v & SSTATUS_MASK));
+        return;
       case Csr.medeleg:
         this.medeleg = v & MEDELEG_WRITABLE;
         return;
@@ -589,13 +628,17 @@ export class HartState {
         return;
       // The next instruction reads the written value: this one's retirement is not added on top.
       case Csr.mcycle:
-        return this.mcycle.setLow(v, this.retired + 1);
+        this.mcycle.setLow(v, this.retired + 1);
+        return;
       case Csr.mcycleh:
-        return this.mcycle.setHigh(v, this.retired + 1);
+        this.mcycle.setHigh(v, this.retired + 1);
+        return;
       case Csr.minstret:
-        return this.minstret.setLow(v, this.retired + 1);
+        this.minstret.setLow(v, this.retired + 1);
+        return;
       case Csr.minstreth:
-        return this.minstret.setHigh(v, this.retired + 1);
+        this.minstret.setHigh(v, this.retired + 1);
+        return;
     }
     if (csr >= Csr.pmpcfg0 && csr <= Csr.pmpcfg3) {
       this.pmpcfg[csr - Csr.pmpcfg0] = v & 0x9f9f9f9f; // bits 5-6 of each entry are reserved
@@ -611,7 +654,8 @@ export class HartState {
 
   private writeMstatus(v: number): void {
     let next = (this.mstatus & ~MSTATUS_WRITABLE) | (v & MSTATUS_WRITABLE);
-    if ((next & Mstatus.MPP) === 2 << Mstatus.MPP_SHIFT) next = (next & ~Mstatus.MPP) | (this.mstatus & Mstatus.MPP);
+    if ((next & Mstatus.MPP) === 2 << Mstatus.MPP_SHIFT)
+      next = (next & ~Mstatus.MPP) | (this.mstatus & Mstatus.MPP);
     if (((next ^ this.mstatus) & (Mstatus.SUM | Mstatus.MXR)) !== 0) this.flushTlb();
     this.mstatus = next;
     this.updateTranslation();
@@ -648,7 +692,9 @@ export class HartState {
     const priv = this.priv;
     const ms = this.mstatus;
     const dataPriv: Priv =
-      (ms & Mstatus.MPRV) !== 0 && priv === Priv.Machine ? (ms & Mstatus.MPP) >>> Mstatus.MPP_SHIFT : priv;
+      (ms & Mstatus.MPRV) !== 0 && priv === Priv.Machine
+        ? (ms & Mstatus.MPP) >>> Mstatus.MPP_SHIFT
+        : priv;
     this.fetchXlate = sv32 && priv !== Priv.Machine;
     this.dataXlate = sv32 && dataPriv !== Priv.Machine;
     this.dataPriv = dataPriv;
@@ -671,7 +717,8 @@ export class HartState {
   translate(va: number, kind: Access): number {
     const priv = kind === Access.Fetch ? this.priv : this.dataPriv;
     const pa = this.walker.walk(va, kind, priv, this.satp, this.mstatus);
-    if (pa < 0) this.raise(pa === PAGE_FAULT ? PAGE_FAULT_CAUSE[kind]! : ACCESS_FAULT_CAUSE[kind]!, va);
+    if (pa < 0)
+      this.raise(pa === PAGE_FAULT ? PAGE_FAULT_CAUSE[kind]! : ACCESS_FAULT_CAUSE[kind]!, va);
     const ramOff = pa - this.ramBaseU;
     if (ramOff >= 0 && ramOff < this.ramSize) {
       const set = this.tlbs[priv === Priv.User ? 0 : 1];
@@ -754,7 +801,13 @@ export class HartState {
   /** A load the engine's fast path could not do (translation miss, device, misaligned). */
   loadSlow(va: number, width: 1 | 2 | 4, signed: boolean): number {
     if ((va & (width - 1)) !== 0) return this.loadMisaligned(va, width, signed);
-    return this.loadPhysical(this.dataAddress(va, Access.Load), width, signed, va, Exc.LoadAccessFault);
+    return this.loadPhysical(
+      this.dataAddress(va, Access.Load),
+      width,
+      signed,
+      va,
+      Exc.LoadAccessFault,
+    );
   }
 
   /** A store the fast path could not do; returns true when it reached a device. */
@@ -843,7 +896,8 @@ export class HartState {
     }
     let device = false;
     for (let j = 0; j < width; j++) {
-      if (this.storePhysical(byteAddress(j), 1, (value >>> (8 * j)) & 0xff, (va + j) | 0)) device = true;
+      if (this.storePhysical(byteAddress(j), 1, (value >>> (8 * j)) & 0xff, (va + j) | 0))
+        device = true;
     }
     return device;
   }
@@ -892,10 +946,10 @@ export class HartState {
         next = old | src;
         break;
       case Op.AMOMIN_W:
-        next = old < src ? old : src;
+        next = Math.min(old, src);
         break;
       case Op.AMOMAX_W:
-        next = old > src ? old : src;
+        next = Math.max(old, src);
         break;
       case Op.AMOMINU_W:
         next = old >>> 0 < src >>> 0 ? old : src;

@@ -9,6 +9,7 @@
 import type { CodeWatch } from '@evm/hw-bus';
 import { Access, Mstatus, Priv } from './arch';
 
+// biome-ignore lint/suspicious/noConstEnum: inlined by the whole-program build (see tsconfig.build.json), kept at runtime by preserveConstEnums
 export const enum Pte {
   V = 1 << 0,
   R = 1 << 1,
@@ -64,7 +65,8 @@ export class Sv32Walker {
     if (kind === Access.Fetch) {
       if ((pte & Pte.X) === 0) return PAGE_FAULT;
     } else if (kind === Access.Load) {
-      if ((pte & Pte.R) === 0 && ((mstatus & Mstatus.MXR) === 0 || (pte & Pte.X) === 0)) return PAGE_FAULT;
+      if ((pte & Pte.R) === 0 && ((mstatus & Mstatus.MXR) === 0 || (pte & Pte.X) === 0))
+        return PAGE_FAULT;
     } else if ((pte & Pte.W) === 0) {
       return PAGE_FAULT;
     }
@@ -78,7 +80,8 @@ export class Sv32Walker {
       if (this.codeWatch.flags[pteOff >>> 12] !== 0) this.codeWatch.notify(pteOff, 4);
     }
 
-    const pa = level === 1 ? (ppn >>> 10) * 0x40_0000 + (va & 0x3f_ffff) : ppn * 4096 + (va & 0xfff);
+    const pa =
+      level === 1 ? (ppn >>> 10) * 0x40_0000 + (va & 0x3f_ffff) : ppn * 4096 + (va & 0xfff);
     return pa >= 0x1_0000_0000 ? ACCESS_FAULT : pa;
   }
 }

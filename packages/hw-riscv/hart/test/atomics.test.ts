@@ -21,15 +21,23 @@ function run(body: (p: Program) => void, init = 0) {
 
 describe('LR/SC', () => {
   it('SC succeeds (rd = 0) after LR to the same address and stores', () => {
-    const { x, cell } = run((p) => p.emit(a.lr_w(11, 10), a.addi(11, 11, 5), a.sc_w(12, 10, 11)), 37);
+    const { x, cell } = run(
+      (p) => p.emit(a.lr_w(11, 10), a.addi(11, 11, 5), a.sc_w(12, 10, 11)),
+      37,
+    );
     expect([x[12], cell()]).toEqual([0, 42]);
   });
 
   it('SC without a reservation, to another address, or a second time fails (rd = 1) and does not store', () => {
     expect(run((p) => p.li(11, 9).emit(a.sc_w(12, 10, 11)), 1).x[12]).toBe(1);
-    const other = run((p) => p.li(11, 9).emit(a.lr_w(13, 10), a.addi(14, 10, 4), a.sc_w(12, 14, 11)), 1);
+    const other = run(
+      (p) => p.li(11, 9).emit(a.lr_w(13, 10), a.addi(14, 10, 4), a.sc_w(12, 14, 11)),
+      1,
+    );
     expect([other.x[12], other.m.bus.read32(CELL + 4)]).toEqual([1, 0]);
-    const twice = run((p) => p.li(11, 9).emit(a.lr_w(13, 10), a.sc_w(12, 10, 11), a.addi(11, 0, 8), a.sc_w(15, 10, 11)));
+    const twice = run((p) =>
+      p.li(11, 9).emit(a.lr_w(13, 10), a.sc_w(12, 10, 11), a.addi(11, 0, 8), a.sc_w(15, 10, 11)),
+    );
     expect([twice.x[12], twice.x[15], twice.cell()]).toEqual([0, 1, 9]);
   });
 
@@ -55,7 +63,13 @@ describe('LR/SC', () => {
 });
 
 describe('AMOs', () => {
-  const cases: [string, (rd: number, rs1: number, rs2: number) => number, number, number, number][] = [
+  const cases: [
+    string,
+    (rd: number, rs1: number, rs2: number) => number,
+    number,
+    number,
+    number,
+  ][] = [
     ['amoswap.w', a.amoswap_w, 5, -3, -3],
     ['amoadd.w', a.amoadd_w, 0x7fff_ffff, 1, -0x8000_0000],
     ['amoxor.w', a.amoxor_w, 0b1100, 0b1010, 0b0110],
@@ -66,10 +80,13 @@ describe('AMOs', () => {
     ['amominu.w', a.amominu_w, -5, 3, 3],
     ['amomaxu.w', a.amomaxu_w, -5, 3, -5],
   ];
-  it.each(cases)('%s returns the old value and stores the result', (_name, enc, old, src, result) => {
-    const { x, cell } = run((p) => p.li(11, src).emit(enc(12, 10, 11)), old);
-    expect([x[12], cell()]).toEqual([old, result]);
-  });
+  it.each(cases)(
+    '%s returns the old value and stores the result',
+    (_name, enc, old, src, result) => {
+      const { x, cell } = run((p) => p.li(11, src).emit(enc(12, 10, 11)), old);
+      expect([x[12], cell()]).toEqual([old, result]);
+    },
+  );
 
   it('misaligned AMOs raise store/AMO address misaligned and leave memory alone', () => {
     const { s, cell } = run((p) => p.li(11, 1).emit(a.addi(10, 10, 2), a.amoadd_w(12, 10, 11)), 7);
@@ -82,7 +99,12 @@ describe('AMOs', () => {
   });
 
   it('AMOs reach devices as a read followed by a write', () => {
-    const { m, x } = run((p) => p.li(10, 0x0200_0010).li(11, 5).emit(a.amoadd_w(12, 10, 11), a.amoadd_w(13, 10, 11)));
+    const { m, x } = run((p) =>
+      p
+        .li(10, 0x0200_0010)
+        .li(11, 5)
+        .emit(a.amoadd_w(12, 10, 11), a.amoadd_w(13, 10, 11)),
+    );
     expect(m.scratch.log).toEqual(['r4@16', 'w4@16=5', 'r4@16', 'w4@16=a']);
     expect([x[12], x[13]]).toEqual([0, 5]);
   });

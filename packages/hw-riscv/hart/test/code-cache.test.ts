@@ -11,7 +11,9 @@ describe('predecode cache coherence', () => {
     p.label('patched').emit(a.addi(10, 10, 1));
     p.emit(a.addi(11, 11, -1));
     p.ref('done', (o) => a.beq(11, 0, o));
-    p.la(12, 'patched').li(13, a.addi(10, 10, 100)).emit(a.sw(13, 12, 0));
+    p.la(12, 'patched')
+      .li(13, a.addi(10, 10, 100))
+      .emit(a.sw(13, 12, 0));
     p.ref('again', (o) => a.jal(0, o));
     p.label('done');
     halt(p);
@@ -23,7 +25,10 @@ describe('predecode cache coherence', () => {
   it('executes the new bits when a store patches the very next instruction', () => {
     const m = machine();
     const p = new Program();
-    p.li(15, a.addi(10, 0, 1)).li(13, a.addi(10, 0, 55)).la(12, 'next').li(11, 2);
+    p.li(15, a.addi(10, 0, 1))
+      .li(13, a.addi(10, 0, 55))
+      .la(12, 'next')
+      .li(11, 2);
     p.label('loop').emit(a.sw(15, 12, 0)); // first pass: same bits; second pass: new bits
     p.label('next').emit(a.addi(10, 0, 1));
     p.emit(a.addi(15, 13, 0), a.addi(11, 11, -1));
@@ -74,7 +79,9 @@ describe('predecode cache coherence', () => {
     p.label('straddle').emit(a.addi(10, 0, 1)); // upper half is at the start of the next page
     p.emit(a.addi(11, 11, -1));
     p.ref('done', (o) => a.beq(11, 0, o));
-    p.li(12, (a.addi(10, 0, 9) >>> 16) & 0xffff).li(13, RAM_BASE + 0x1000).emit(a.sh(12, 13, 0));
+    p.li(12, (a.addi(10, 0, 9) >>> 16) & 0xffff)
+      .li(13, RAM_BASE + 0x1000)
+      .emit(a.sh(12, 13, 0));
     p.ref('straddle', (o) => a.jal(0, o));
     p.label('done');
     halt(p);

@@ -1,6 +1,6 @@
+import { Csr, MISA, Mstatus } from '../src/arch';
 import * as a from '../src/asm';
 import { Program } from '../src/asm';
-import { Csr, MISA, Mstatus } from '../src/arch';
 import { enterMode, halt, machine, trapHandler, trapToHalt } from './helpers';
 
 function run(body: (p: Program) => void, setup?: (m: ReturnType<typeof machine>) => void) {
@@ -65,10 +65,16 @@ describe('CSR access rules', () => {
       p.li(1, 0x0ff0).emit(a.csrrw(0, Csr.mscratch, 1));
       p.li(2, 0xf00f).emit(a.csrrs(10, Csr.mscratch, 2)); // 0x0ff0 -> 0xffff
       p.li(3, 0x00f0).emit(a.csrrc(11, Csr.mscratch, 3)); // 0xffff -> 0xff0f
-      p.emit(a.csrrwi(12, Csr.mscratch, 21), a.csrrsi(13, Csr.mscratch, 10), a.csrrci(14, Csr.mscratch, 1));
+      p.emit(
+        a.csrrwi(12, Csr.mscratch, 21),
+        a.csrrsi(13, Csr.mscratch, 10),
+        a.csrrci(14, Csr.mscratch, 1),
+      );
       p.emit(a.csrrs(15, Csr.mscratch, 0));
     });
-    expect([x[10], x[11], x[12], x[13], x[14], x[15]]).toEqual([0x0ff0, 0xffff, 0xff0f, 21, 31, 30]);
+    expect([x[10], x[11], x[12], x[13], x[14], x[15]]).toEqual([
+      0x0ff0, 0xffff, 0xff0f, 21, 31, 30,
+    ]);
   });
 });
 
@@ -88,7 +94,11 @@ describe('status, interrupt and trap-setup CSRs', () => {
 
   it('sstatus is a restricted view of mstatus', () => {
     const { x, s } = run((p) => {
-      p.li(1, -1).emit(a.csrrw(0, Csr.sstatus, 1), a.csrrs(10, Csr.sstatus, 0), a.csrrs(11, Csr.mstatus, 0));
+      p.li(1, -1).emit(
+        a.csrrw(0, Csr.sstatus, 1),
+        a.csrrs(10, Csr.sstatus, 0),
+        a.csrrs(11, Csr.mstatus, 0),
+      );
     });
     const view = Mstatus.SIE | Mstatus.SPIE | Mstatus.SPP | Mstatus.SUM | Mstatus.MXR;
     expect(x[10]).toBe(view);
@@ -152,12 +162,28 @@ describe('status, interrupt and trap-setup CSRs', () => {
   it('scratch, cause and tval registers hold any value; pmp and envcfg accept writes', () => {
     const { x } = run((p) => {
       p.li(1, 0xdead_beef);
-      for (const csr of [Csr.sscratch, Csr.mcause, Csr.scause, Csr.mtval, Csr.stval, Csr.pmpaddr0 + 15]) {
+      for (const csr of [
+        Csr.sscratch,
+        Csr.mcause,
+        Csr.scause,
+        Csr.mtval,
+        Csr.stval,
+        Csr.pmpaddr0 + 15,
+      ]) {
         p.emit(a.csrrw(0, csr, 1));
       }
-      p.emit(a.csrrs(10, Csr.sscratch, 0), a.csrrs(11, Csr.scause, 0), a.csrrs(12, Csr.stval, 0), a.csrrs(13, Csr.pmpaddr0 + 15, 0));
+      p.emit(
+        a.csrrs(10, Csr.sscratch, 0),
+        a.csrrs(11, Csr.scause, 0),
+        a.csrrs(12, Csr.stval, 0),
+        a.csrrs(13, Csr.pmpaddr0 + 15, 0),
+      );
       p.li(1, 0x1f).emit(a.csrrw(0, Csr.pmpcfg0, 1), a.csrrs(14, Csr.pmpcfg0, 0));
-      p.li(1, -1).emit(a.csrrw(0, Csr.menvcfg, 1), a.csrrs(15, Csr.menvcfg, 0), a.csrrs(16, Csr.tdata1, 0));
+      p.li(1, -1).emit(
+        a.csrrw(0, Csr.menvcfg, 1),
+        a.csrrs(15, Csr.menvcfg, 0),
+        a.csrrs(16, Csr.tdata1, 0),
+      );
     });
     expect([x[10], x[11], x[12], x[13]].map((v) => v! >>> 0)).toEqual(Array(4).fill(0xdead_beef));
     expect([x[14], x[15], x[16]]).toEqual([0x1f, 1, 0]);
@@ -176,17 +202,25 @@ describe('status, interrupt and trap-setup CSRs', () => {
       p.label('s').emit(a.sfence_vma());
     });
     expect([sf.s.mcause, sf.s.mtval >>> 0]).toEqual([2, 0x1200_0073]);
-    expect(run((p) => {
-      enterMode(p, 0, 'u');
-      p.label('u').emit(a.sfence_vma());
-    }).s.mcause).toBe(2);
+    expect(
+      run((p) => {
+        enterMode(p, 0, 'u');
+        p.label('u').emit(a.sfence_vma());
+      }).s.mcause,
+    ).toBe(2);
   });
 });
 
 describe('counters', () => {
   it('cycle equals instret and both count retired instructions', () => {
     const { x } = run((p) => {
-      p.emit(a.csrrs(10, Csr.minstret, 0), a.nop(), a.nop(), a.csrrs(11, Csr.minstret, 0), a.csrrs(12, Csr.mcycle, 0));
+      p.emit(
+        a.csrrs(10, Csr.minstret, 0),
+        a.nop(),
+        a.nop(),
+        a.csrrs(11, Csr.minstret, 0),
+        a.csrrs(12, Csr.mcycle, 0),
+      );
       p.emit(a.csrrs(13, Csr.instret, 0), a.csrrs(14, Csr.cycle, 0), a.csrrs(15, Csr.instreth, 0));
     });
     expect(x[10]).toBe(3); // three prologue instructions retired before
@@ -209,8 +243,18 @@ describe('counters', () => {
 
   it('mcountinhibit freezes and resumes the counters', () => {
     const { x } = run((p) => {
-      p.emit(a.csrrwi(0, Csr.mcountinhibit, 5), a.csrrs(10, Csr.minstret, 0), a.nop(), a.nop(), a.csrrs(11, Csr.minstret, 0));
-      p.emit(a.csrrs(12, Csr.mcountinhibit, 0), a.csrrwi(0, Csr.mcountinhibit, 0), a.csrrs(13, Csr.mcycle, 0));
+      p.emit(
+        a.csrrwi(0, Csr.mcountinhibit, 5),
+        a.csrrs(10, Csr.minstret, 0),
+        a.nop(),
+        a.nop(),
+        a.csrrs(11, Csr.minstret, 0),
+      );
+      p.emit(
+        a.csrrs(12, Csr.mcountinhibit, 0),
+        a.csrrwi(0, Csr.mcountinhibit, 0),
+        a.csrrs(13, Csr.mcycle, 0),
+      );
     });
     expect(x[10]).toBe(4);
     expect(x[11]).toBe(4);

@@ -1,6 +1,6 @@
 import * as a from '../src/asm';
-import { decode16, decode32, type DecodedSlots } from '../src/decode';
-import { Op, OP_LONG, OP_NAMES, RD_SINK } from '../src/ops';
+import { type DecodedSlots, decode16, decode32 } from '../src/decode';
+import { OP_LONG, OP_NAMES, Op, RD_SINK } from '../src/ops';
 
 interface Decoded {
   op: string;
@@ -12,7 +12,13 @@ interface Decoded {
 }
 
 function slots(): DecodedSlots {
-  return { op: new Uint8Array(1), rd: new Uint8Array(1), rs1: new Uint8Array(1), rs2: new Uint8Array(1), imm: new Int32Array(1) };
+  return {
+    op: new Uint8Array(1),
+    rd: new Uint8Array(1),
+    rs1: new Uint8Array(1),
+    rs2: new Uint8Array(1),
+    imm: new Int32Array(1),
+  };
 }
 
 function dec(bits: number): Decoded {
@@ -152,7 +158,14 @@ describe('decode32', () => {
   });
 
   it('extracts fields and sign-extends immediates', () => {
-    expect(dec(a.addi(5, 6, -2048))).toEqual({ op: 'addi', long: true, rd: 5, rs1: 6, rs2: 0, imm: -2048 });
+    expect(dec(a.addi(5, 6, -2048))).toEqual({
+      op: 'addi',
+      long: true,
+      rd: 5,
+      rs1: 6,
+      rs2: 0,
+      imm: -2048,
+    });
     expect(dec(a.sw(7, 8, -1))).toMatchObject({ op: 'sw', rs1: 8, rs2: 7, imm: -1 });
     expect(dec(a.beq(1, 2, -4096))).toMatchObject({ op: 'beq', imm: -4096 });
     expect(dec(a.bgeu(1, 2, 4094))).toMatchObject({ op: 'bgeu', imm: 4094 });
@@ -201,7 +214,8 @@ describe('decode16 (RVC) expands to the same operations as the 32-bit forms', ()
   const imm6 = Array.from({ length: 64 }, (_, k) => k - 32);
 
   it('c.addi4spn', () => {
-    for (const rd of cregs) for (let u = 4; u < 1024; u += 4) sameOp(a.c_addi4spn(rd, u), a.addi(rd, 2, u));
+    for (const rd of cregs)
+      for (let u = 4; u < 1024; u += 4) sameOp(a.c_addi4spn(rd, u), a.addi(rd, 2, u));
   });
   it('c.lw / c.sw', () => {
     for (const r1 of cregs)
@@ -218,7 +232,8 @@ describe('decode16 (RVC) expands to the same operations as the 32-bit forms', ()
         sameOp(a.c_li(rd, imm), a.addi(rd, 0, imm));
       }
     for (const rd of cregs) for (const imm of imm6) sameOp(a.c_andi(rd, imm), a.andi(rd, rd, imm));
-    for (const rd of regs) for (let sh = 1; sh < 32; sh++) sameOp(a.c_slli(rd, sh), a.slli(rd, rd, sh));
+    for (const rd of regs)
+      for (let sh = 1; sh < 32; sh++) sameOp(a.c_slli(rd, sh), a.slli(rd, rd, sh));
     for (const rd of cregs)
       for (let sh = 1; sh < 32; sh++) {
         sameOp(a.c_srli(rd, sh), a.srli(rd, rd, sh));
@@ -227,8 +242,10 @@ describe('decode16 (RVC) expands to the same operations as the 32-bit forms', ()
   });
   it('c.lui and c.addi16sp', () => {
     for (const rd of regs.filter((r) => r !== 2))
-      for (const imm of imm6.filter((v) => v !== 0)) sameOp(a.c_lui(rd, imm), a.lui(rd, (imm << 12) >>> 12));
-    for (let imm = -512; imm < 512; imm += 16) if (imm !== 0) sameOp(a.c_addi16sp(imm), a.addi(2, 2, imm));
+      for (const imm of imm6.filter((v) => v !== 0))
+        sameOp(a.c_lui(rd, imm), a.lui(rd, (imm << 12) >>> 12));
+    for (let imm = -512; imm < 512; imm += 16)
+      if (imm !== 0) sameOp(a.c_addi16sp(imm), a.addi(2, 2, imm));
   });
   it('c.sub, c.xor, c.or, c.and', () => {
     for (const rd of cregs)

@@ -20,7 +20,9 @@ function results(m: ReturnType<typeof machine>, n: number): number[] {
   return Array.from({ length: n }, (_, k) => m.bus.read32(RESULTS + 4 * k) | 0);
 }
 
-const EDGE = [0, 1, -1, 2, 31, 32, 0x7fff_ffff, -0x8000_0000, 0x1234_5678, -0x1234_5679, 0xffff, 0x8000, 7, -7];
+const EDGE = [
+  0, 1, -1, 2, 31, 32, 0x7fff_ffff, -0x8000_0000, 0x1234_5678, -0x1234_5679, 0xffff, 0x8000, 7, -7,
+];
 
 type Binary = (rd: number, rs1: number, rs2: number) => number;
 
@@ -29,7 +31,10 @@ function binaryCases(enc: Binary, ref: (x: number, y: number) => number) {
   for (const x of EDGE) for (const y of EDGE) pairs.push([x, y]);
   const m = exec((p) => {
     p.li(20, RESULTS);
-    for (const [x, y] of pairs) p.li(1, x).li(2, y).emit(enc(3, 1, 2), a.sw(3, 20, 0), a.addi(20, 20, 4));
+    for (const [x, y] of pairs)
+      p.li(1, x)
+        .li(2, y)
+        .emit(enc(3, 1, 2), a.sw(3, 20, 0), a.addi(20, 20, 4));
   });
   expect(results(m, pairs.length)).toEqual(pairs.map(([x, y]) => ref(x, y) | 0));
 }
@@ -58,9 +63,17 @@ describe('RV32M', () => {
     ['mulh', a.mulh, (x, y) => Number(BigInt.asIntN(32, (big(x) * big(y)) >> 32n))],
     ['mulhsu', a.mulhsu, (x, y) => Number(BigInt.asIntN(32, (big(x) * ubig(y)) >> 32n))],
     ['mulhu', a.mulhu, (x, y) => Number(BigInt.asIntN(32, (ubig(x) * ubig(y)) >> 32n))],
-    ['div', a.div, (x, y) => (y === 0 ? -1 : x === -0x8000_0000 && y === -1 ? x : Number(big(x) / big(y)))],
+    [
+      'div',
+      a.div,
+      (x, y) => (y === 0 ? -1 : x === -0x8000_0000 && y === -1 ? x : Number(big(x) / big(y))),
+    ],
     ['divu', a.divu, (x, y) => (y === 0 ? -1 : Number(BigInt.asIntN(32, ubig(x) / ubig(y))))],
-    ['rem', a.rem, (x, y) => (y === 0 ? x : x === -0x8000_0000 && y === -1 ? 0 : Number(big(x) % big(y)))],
+    [
+      'rem',
+      a.rem,
+      (x, y) => (y === 0 ? x : x === -0x8000_0000 && y === -1 ? 0 : Number(big(x) % big(y))),
+    ],
     ['remu', a.remu, (x, y) => (y === 0 ? x : Number(BigInt.asIntN(32, ubig(x) % ubig(y))))],
   ])('%s on edge values', (_name, enc, ref) => binaryCases(enc, ref));
 
@@ -74,7 +87,9 @@ describe('RV32M', () => {
     const m = exec((p) => {
       p.li(20, RESULTS);
       for (const [x, y] of pairs) {
-        p.li(1, x).li(2, y).emit(a.mulh(3, 1, 2), a.mulhu(4, 1, 2), a.mulhsu(5, 1, 2));
+        p.li(1, x)
+          .li(2, y)
+          .emit(a.mulh(3, 1, 2), a.mulhu(4, 1, 2), a.mulhsu(5, 1, 2));
         p.emit(a.sw(3, 20, 0), a.sw(4, 20, 4), a.sw(5, 20, 8), a.addi(20, 20, 12));
       }
     });
@@ -226,8 +241,16 @@ describe('control transfer', () => {
 describe('loads and stores', () => {
   it('sign- and zero-extends bytes and halfwords', () => {
     const m = exec((p) => {
-      p.li(20, RESULTS).li(1, 0x8081_f2f3 | 0).emit(a.sw(1, 20, 0x100));
-      p.emit(a.lb(3, 20, 0x100), a.lbu(4, 20, 0x100), a.lh(5, 20, 0x102), a.lhu(6, 20, 0x102), a.lw(7, 20, 0x100));
+      p.li(20, RESULTS)
+        .li(1, 0x8081_f2f3 | 0)
+        .emit(a.sw(1, 20, 0x100));
+      p.emit(
+        a.lb(3, 20, 0x100),
+        a.lbu(4, 20, 0x100),
+        a.lh(5, 20, 0x102),
+        a.lhu(6, 20, 0x102),
+        a.lw(7, 20, 0x100),
+      );
       p.emit(a.lb(8, 20, 0x103), a.lh(9, 20, 0x100));
       p.li(2, 0x1234_5678).emit(a.sb(2, 20, 0x200), a.sh(2, 20, 0x202), a.lw(10, 20, 0x200));
     });
@@ -260,9 +283,23 @@ describe('loads and stores', () => {
   it('reads and writes device registers through the bus with the access width', () => {
     const m = exec((p) => {
       p.li(20, 0x0200_0000).li(1, 0xa5b6_c7d8 | 0);
-      p.emit(a.sw(1, 20, 8), a.sb(1, 20, 12), a.sh(1, 20, 14), a.lw(3, 20, 8), a.lbu(4, 20, 9), a.lh(5, 20, 10));
+      p.emit(
+        a.sw(1, 20, 8),
+        a.sb(1, 20, 12),
+        a.sh(1, 20, 14),
+        a.lw(3, 20, 8),
+        a.lbu(4, 20, 9),
+        a.lh(5, 20, 10),
+      );
     });
-    expect(m.scratch.log).toEqual(['w4@8=a5b6c7d8', 'w1@12=d8', 'w2@14=c7d8', 'r4@8', 'r1@9', 'r2@10']);
+    expect(m.scratch.log).toEqual([
+      'w4@8=a5b6c7d8',
+      'w1@12=d8',
+      'w2@14=c7d8',
+      'r4@8',
+      'r1@9',
+      'r2@10',
+    ]);
     expect(m.hart.x[3]).toBe(0xa5b6_c7d8 | 0);
     expect(m.hart.x[4]).toBe(0xc7);
     expect(m.hart.x[5]).toBe((0xa5b6 << 16) >> 16);

@@ -61,7 +61,9 @@ export interface TestMachine {
   run(budget?: number): ReturnType<RiscvHart['run']>;
 }
 
-export function machine(options: { ramSize?: number; semihosting?: SemihostingHandler; maxCodePages?: number } = {}): TestMachine {
+export function machine(
+  options: { ramSize?: number; semihosting?: SemihostingHandler; maxCodePages?: number } = {},
+): TestMachine {
   const bus = new Bus({ ramSize: options.ramSize ?? 1 << 20 });
   const control = new TestControl();
   const clock = new ManualClock();

@@ -1,6 +1,6 @@
+import { Csr, INTERRUPT_BIT, Mstatus, Priv } from '../src/arch';
 import * as a from '../src/asm';
 import { Program } from '../src/asm';
-import { Csr, INTERRUPT_BIT, Mstatus, Priv } from '../src/arch';
 import { enterMode, halt, machine, trapHandler, trapToHalt } from './helpers';
 
 const MSI = 3;

@@ -1,6 +1,6 @@
+import { Csr, Mstatus } from '../src/arch';
 import * as a from '../src/asm';
 import { Program } from '../src/asm';
-import { Csr, Mstatus } from '../src/arch';
 import { Pte } from '../src/sv32';
 import { halt, machine, RAM_BASE, trapHandler, trapToHalt } from './helpers';
 
@@ -67,7 +67,12 @@ function program(mode: 0 | 1, entry: string, body: (p: Program) => void, mstatus
   return p;
 }
 
-function setup(mode: 0 | 1, body: (p: Program) => void, tables: (pt: PageTables) => void, mstatusBits = 0) {
+function setup(
+  mode: 0 | 1,
+  body: (p: Program) => void,
+  tables: (pt: PageTables) => void,
+  mstatusBits = 0,
+) {
   const m = machine();
   const pt = new PageTables(m);
   // code and the M-mode handler: identity superpage, executable by the chosen mode
@@ -130,12 +135,28 @@ describe('Sv32 translation', () => {
     ['load from an unmapped page', 13, (p: Program) => p.li(10, 0x5000_0000).emit(a.lw(11, 10, 0))],
     ['store to an unmapped page', 15, (p: Program) => p.li(10, 0x5000_0000).emit(a.sw(0, 10, 0))],
     ['store to a read-only page', 15, (p: Program) => p.li(10, 0x4000_0010).emit(a.sw(0, 10, 0))],
-    ['load from an execute-only page without MXR', 13, (p: Program) => p.li(10, 0x4000_2000).emit(a.lw(11, 10, 0))],
-    ['S load from a U page without SUM', 13, (p: Program) => p.li(10, 0x4000_3000).emit(a.lw(11, 10, 0))],
+    [
+      'load from an execute-only page without MXR',
+      13,
+      (p: Program) => p.li(10, 0x4000_2000).emit(a.lw(11, 10, 0)),
+    ],
+    [
+      'S load from a U page without SUM',
+      13,
+      (p: Program) => p.li(10, 0x4000_3000).emit(a.lw(11, 10, 0)),
+    ],
     ['S fetch from a U page', 12, (p: Program) => p.li(10, 0x4000_3000).emit(a.jalr(0, 10, 0))],
-    ['access through a misaligned superpage', 13, (p: Program) => p.li(10, 0x8040_0000).emit(a.lw(11, 10, 0))],
+    [
+      'access through a misaligned superpage',
+      13,
+      (p: Program) => p.li(10, 0x8040_0000).emit(a.lw(11, 10, 0)),
+    ],
     ['W without R (reserved)', 15, (p: Program) => p.li(10, 0x4000_4000).emit(a.sw(0, 10, 0))],
-    ['fetch from a non-executable page', 12, (p: Program) => p.li(10, 0x4000_0000).emit(a.jalr(0, 10, 0))],
+    [
+      'fetch from a non-executable page',
+      12,
+      (p: Program) => p.li(10, 0x4000_0000).emit(a.jalr(0, 10, 0)),
+    ],
   ])('%s is a page fault (cause %i) with tval = the virtual address', (_name, cause, body) => {
     const { m, s } = setup(1, body, (pt) => {
       pt.page(0x4000_0000, DATA, V | R);

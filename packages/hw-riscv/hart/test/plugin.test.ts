@@ -1,7 +1,7 @@
-import { type HartContext, PLUGIN_KINDS, isEvmError } from '@evm/contracts';
-import { Bus } from '@evm/hw-bus';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { type HartContext, isEvmError, PLUGIN_KINDS } from '@evm/contracts';
+import { Bus } from '@evm/hw-bus';
 import plugin, { createHart } from '../src';
 import { ManualClock, TestControl } from './helpers';
 
@@ -45,9 +45,16 @@ describe('the hart plugin', () => {
   });
 
   it('rejects malformed contexts naming the problem', () => {
-    expect(() => createHart(context({ hartId: -1 }))).toThrow(/hartId must be a non-negative integer/);
-    const badBus = { ...new Bus({ ramSize: 4096 }), ram: { base: 0x8000_0000, size: 100, buffer: new ArrayBuffer(100) } };
-    expect(() => createHart(context({ bus: badBus as unknown as Bus }))).toThrow(/4 KiB-aligned RAM/);
+    expect(() => createHart(context({ hartId: -1 }))).toThrow(
+      /hartId must be a non-negative integer/,
+    );
+    const badBus = {
+      ...new Bus({ ramSize: 4096 }),
+      ram: { base: 0x8000_0000, size: 100, buffer: new ArrayBuffer(100) },
+    };
+    expect(() => createHart(context({ bus: badBus as unknown as Bus }))).toThrow(
+      /4 KiB-aligned RAM/,
+    );
     expect(() => createHart(context({ clock: undefined as never }))).toThrow(/clock/);
   });
 

@@ -1,7 +1,7 @@
 import type { SemihostingHandler } from '@evm/contracts';
 import * as a from '../src/asm';
 import { Program } from '../src/asm';
-import { enterMode, halt, machine, trapHandler, trapToHalt, type TestMachine } from './helpers';
+import { enterMode, halt, machine, type TestMachine, trapHandler, trapToHalt } from './helpers';
 
 const SLLI = a.slli(0, 0, 0x1f);
 const SRAI = a.srai(0, 0, 7);
@@ -58,11 +58,17 @@ describe('semihosting', () => {
     none.run(1000);
     expect(none.hart.state.mcause).toBe(3);
 
-    const compressed = build((p) => p.align(4).emit(SLLI).emit16(a.c_ebreak(), a.c_nop()).emit(SRAI), new Recorder());
+    const compressed = build(
+      (p) => p.align(4).emit(SLLI).emit16(a.c_ebreak(), a.c_nop()).emit(SRAI),
+      new Recorder(),
+    );
     compressed.run(1000);
     expect(compressed.hart.state.mcause).toBe(3);
 
-    const misaligned = build((p) => p.align(4).emit16(a.c_nop()).emit(SLLI, a.ebreak(), SRAI), new Recorder());
+    const misaligned = build(
+      (p) => p.align(4).emit16(a.c_nop()).emit(SLLI, a.ebreak(), SRAI),
+      new Recorder(),
+    );
     misaligned.run(1000);
     expect(misaligned.hart.state.mcause).toBe(3);
 

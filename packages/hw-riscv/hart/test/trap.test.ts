@@ -1,6 +1,6 @@
+import { Csr, Mstatus, Priv } from '../src/arch';
 import * as a from '../src/asm';
 import { Program } from '../src/asm';
-import { Csr, Mstatus, Priv } from '../src/arch';
 import { enterMode, halt, machine, RAM_BASE, trapHandler, trapToHalt } from './helpers';
 
 /** Builds prologue (mtvec -> halting handler) + body + handler, runs it, returns the machine. */
@@ -60,7 +60,11 @@ describe('synchronous exceptions', () => {
       enterMode(p, 1, 'super');
       p.label('super').emit(a.ecall());
     }).s;
-    expect([fromS.mcause, (fromS.mstatus & Mstatus.MPP) >>> 11, fromS.priv]).toEqual([9, Priv.Supervisor, Priv.Machine]);
+    expect([fromS.mcause, (fromS.mstatus & Mstatus.MPP) >>> 11, fromS.priv]).toEqual([
+      9,
+      Priv.Supervisor,
+      Priv.Machine,
+    ]);
     const fromU = trap((p) => {
       enterMode(p, 0, 'user');
       p.label('user').emit(a.ecall());
@@ -70,7 +74,9 @@ describe('synchronous exceptions', () => {
 
   it('a load from unmapped memory (BusAccessFault) is a load access fault with mtval = address', () => {
     const { s, m } = trap((p) => {
-      p.li(1, 0x4000_0004).label('ld').emit(a.lw(2, 1, -4));
+      p.li(1, 0x4000_0004)
+        .label('ld')
+        .emit(a.lw(2, 1, -4));
     });
     expect([s.mcause, s.mtval >>> 0]).toEqual([5, 0x4000_0000]);
     expect(m.hart.x[29]).toBe(0);
@@ -146,12 +152,16 @@ describe('delegation and returns', () => {
   it('sret returns to SPP with SIE from SPIE; TSR makes it illegal in S', () => {
     const ok = trap((p) => {
       enterMode(p, 1, 'super');
-      p.label('super').li(1, Mstatus.SPIE | Mstatus.SPP).emit(a.csrrs(0, Csr.sstatus, 1));
+      p.label('super')
+        .li(1, Mstatus.SPIE | Mstatus.SPP)
+        .emit(a.csrrs(0, Csr.sstatus, 1));
       p.la(1, 'super2').emit(a.csrrw(0, Csr.sepc, 1), a.sret());
       p.label('super2').emit(a.csrrs(10, Csr.sstatus, 0), a.ecall());
     }).s;
     expect(ok.mcause).toBe(9);
-    expect(ok.regs[10]! & (Mstatus.SIE | Mstatus.SPIE | Mstatus.SPP)).toBe(Mstatus.SIE | Mstatus.SPIE);
+    expect(ok.regs[10]! & (Mstatus.SIE | Mstatus.SPIE | Mstatus.SPP)).toBe(
+      Mstatus.SIE | Mstatus.SPIE,
+    );
 
     const tsr = trap((p) => {
       p.li(1, Mstatus.TSR).emit(a.csrrs(0, Csr.mstatus, 1));
