@@ -79,6 +79,13 @@ export class CodeCache {
   private crossing: DecodedPage[] = [];
   private readonly watcher: CodeWatcher;
   private readonly maxPages: number;
+  /**
+   * Hooks for a second execution tier that caches code derived from these
+   * pages (translated blocks): told about every invalidated RAM range and
+   * every full flush, after the decoded slots were reset.
+   */
+  onInvalidate: ((ramOffset: number, length: number) => void) | undefined;
+  onFlush: (() => void) | undefined;
 
   constructor(
     watch: CodeWatch,
@@ -142,6 +149,7 @@ export class CodeCache {
       this.pages[p]?.clear((from >> 1) - 1, (to - 1) >> 1);
       if (from < 2 && this.crossing.length > 0) this.dropCrossingsInto(p);
     }
+    this.onInvalidate?.(ramOffset, length);
   }
 
   /** Drops every decoded page (fence.i, reset, cache full). */
@@ -150,6 +158,7 @@ export class CodeCache {
     this.live = 0;
     this.crossing.length = 0;
     this.watcher.unwatch();
+    this.onFlush?.();
   }
 
   /** Stops watching the bus; the cache must not be used afterwards. */

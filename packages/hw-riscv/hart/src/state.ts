@@ -40,7 +40,7 @@ import { CodeCache, type DecodedPage, PAGE_SLOTS } from './code-cache';
 import { Counter64 } from './counter';
 import { decode16, decode32 } from './decode';
 import { Op } from './ops';
-import { ACCESS_FAULT, PAGE_FAULT, SATP_MODE_SV32, Sv32Walker } from './sv32';
+import { PAGE_FAULT, SATP_MODE_SV32, Sv32Walker } from './sv32';
 import { TlbSet, tlbLookup } from './tlb';
 
 /** Thrown (never allocated per trap) by `HartState.raise`; engines catch it. */

@@ -121,3 +121,22 @@ describe('predecode cache coherence', () => {
     expect(m.hart.state.code.size).toBeLessThanOrEqual(2);
   });
 });
+
+describe('hooks for a second execution tier', () => {
+  it('reports invalidated ranges and flushes', () => {
+    const m = machine();
+    const p = new Program();
+    p.emit(a.nop(), a.fence_i(), a.nop());
+    halt(p);
+    m.load(p);
+    const invalidated: [number, number][] = [];
+    let flushes = 0;
+    m.hart.state.code.onInvalidate = (off, len) => invalidated.push([off, len]);
+    m.hart.state.code.onFlush = () => flushes++;
+    m.run(1);
+    m.bus.write16(RAM_BASE + 8, 0x0001);
+    expect(invalidated).toEqual([[8, 2]]);
+    m.run(1);
+    expect(flushes).toBe(1);
+  });
+});
