@@ -91,6 +91,8 @@ export class HartState {
   retired = 0;
   /** Physical address reserved by LR.W, or -1. */
   reservation = -1;
+  /** The word LR.W read: like QEMU, SC.W fails if memory no longer holds it. */
+  reservedValue = 0;
 
   // --- CSRs -------------------------------------------------------------------------------
   mstatus = 0;
@@ -299,7 +301,12 @@ export class HartState {
   }
 
   setInterruptPending(cause: number, level: boolean): void {
-    if (((ALL_INTERRUPTS >>> cause) & 1) === 0 || !Number.isInteger(cause)) {
+    if (
+      !Number.isInteger(cause) ||
+      cause < 0 ||
+      cause > 31 ||
+      ((ALL_INTERRUPTS >>> cause) & 1) === 0
+    ) {
       throw new EvmError(
         'EVM_INVALID_ARGUMENT',
         `hart ${this.hartId}: ${cause} is not an interrupt number (1, 3, 5, 7, 9 or 11)`,
@@ -386,7 +393,7 @@ export class HartState {
   /**
    * `ebreak` at `pc`. The semihosting sequence (uncompressed, 4-byte aligned,
    * `slli x0,x0,0x1f` before and `srai x0,x0,7` after, S or M mode) calls the
-   * host and returns true; otherwise raises a breakpoint (mtval = pc).
+   * host and returns true; otherwise raises a breakpoint (mtval = 0, as QEMU).
    */
   ebreak(pc: number, compressed: boolean): boolean {
     this.checkStop = true;
@@ -402,7 +409,7 @@ export class HartState {
       regs[10] = this.semihosting.call(regs[10]! >>> 0, regs[11]! >>> 0) | 0;
       return true;
     }
-    return this.raise(Exc.Breakpoint, pc);
+    return this.raise(Exc.Breakpoint, 0);
   }
 
   // --- CSRs ------------------------------------------------------------------------------------
@@ -641,7 +648,7 @@ export class HartState {
         return;
     }
     if (csr >= Csr.pmpcfg0 && csr <= Csr.pmpcfg3) {
-      this.pmpcfg[csr - Csr.pmpcfg0] = v & 0x9f9f9f9f; // bits 5-6 of each entry are reserved
+      this.pmpcfg[csr - Csr.pmpcfg0] = v; // stored as written, as QEMU does (not enforced)
       return;
     }
     if (csr >= Csr.pmpaddr0 && csr <= Csr.pmpaddr15) {
@@ -909,16 +916,18 @@ export class HartState {
     const pa = this.dataAddress(va, Access.Load);
     const v = this.loadPhysical(pa, 4, true, va, Exc.LoadAccessFault);
     this.reservation = pa;
+    this.reservedValue = v;
     return v;
   }
 
-  /** SC.W: 0 on success, 1 when the reservation was lost. */
+  /** SC.W: 0 on success, 1 when the reservation was lost or the reserved word changed. */
   storeConditional(va: number, value: number): number {
     if ((va & 3) !== 0) this.raise(Exc.StoreMisaligned, va);
     const pa = this.dataAddress(va, Access.Store);
     const held = this.reservation === pa;
     this.reservation = -1;
-    if (!held) return 1;
+    if (!held || this.loadPhysical(pa, 4, true, va, Exc.StoreAccessFault) !== this.reservedValue)
+      return 1;
     this.storePhysical(pa, 4, value, va);
     return 0;
   }

@@ -41,6 +41,21 @@ describe('LR/SC', () => {
     expect([twice.x[12], twice.x[15], twice.cell()]).toEqual([0, 1, 9]);
   });
 
+  it('SC fails when the reserved word changed since LR (as QEMU), succeeds when it holds the same value', () => {
+    const changed = run((p) =>
+      p
+        .li(11, 9)
+        .li(14, 5)
+        .emit(a.lr_w(13, 10), a.sw(14, 10, 0), a.sc_w(12, 10, 11)),
+    );
+    expect([changed.x[12], changed.cell()]).toEqual([1, 5]);
+    const same = run(
+      (p) => p.li(11, 9).emit(a.lr_w(13, 10), a.sw(13, 10, 0), a.sc_w(12, 10, 11)),
+      3,
+    );
+    expect([same.x[12], same.cell()]).toEqual([0, 9]);
+  });
+
   it('a trap between LR and SC clears the reservation', () => {
     const { x, cell } = run((p) => {
       p.la(1, 'handler').emit(a.csrrw(0, 0x305, 1));

@@ -159,6 +159,8 @@ describe('interrupts', () => {
     const m = machine();
     expect(() => m.hart.setInterruptPending(4 as never, true)).toThrow(/not an interrupt number/);
     expect(() => m.hart.setInterruptPending(40 as never, true)).toThrow(/not an interrupt number/);
+    expect(() => m.hart.setInterruptPending(35 as never, true)).toThrow(/not an interrupt number/);
+    expect(() => m.hart.setInterruptPending(7.5 as never, true)).toThrow(/not an interrupt number/);
   });
 });
 
