@@ -873,38 +873,44 @@ export class HartState {
   }
 
   private loadMisaligned(va: number, width: 1 | 2 | 4, signed: boolean): number {
-    const last = (va + width - 1) | 0;
-    const paFirst = this.dataAddress(va, Access.Load);
-    const paLast = this.dataAddress(last, Access.Load);
+    const first = this.dataAddress(va, Access.Load);
+    const second = this.secondPage(va, width, Access.Load);
     let v = 0;
     for (let j = 0; j < width; j++) {
       const a = (va + j) | 0;
-      const pa = ((a ^ va) & -4096) === 0 ? paFirst + j : paLast - (width - 1 - j);
+      const pa = ((a ^ va) & -4096) === 0 ? first + j : second + (a & 0xfff);
       v |= (this.loadPhysical(pa, 1, false, a, Exc.LoadAccessFault) & 0xff) << (8 * j);
     }
     if (width === 2) return signed ? (v << 16) >> 16 : v & 0xffff;
     return v | 0;
   }
 
-  private storeMisaligned(va: number, width: 1 | 2 | 4, value: number): boolean {
+  /**
+   * Physical base of the second page a misaligned access at `va` touches
+   * (translated at its first byte, so a fault reports the page start as QEMU
+   * does), or 0 when the access stays within one page.
+   */
+  private secondPage(va: number, width: number, kind: Access.Load | Access.Store): number {
     const last = (va + width - 1) | 0;
-    const paFirst = this.dataAddress(va, Access.Store);
-    const paLast = this.dataAddress(last, Access.Store);
-    const byteAddress = (j: number) => {
-      const a = (va + j) | 0;
-      return ((a ^ va) & -4096) === 0 ? paFirst + j : paLast - (width - 1 - j);
-    };
+    return ((last ^ va) & -4096) === 0 ? 0 : this.dataAddress(last & -4096, kind);
+  }
+
+  private storeMisaligned(va: number, width: 1 | 2 | 4, value: number): boolean {
+    const first = this.dataAddress(va, Access.Store);
+    const second = this.secondPage(va, width, Access.Store);
     // Check every byte has something behind it before writing any of them.
     for (let j = 0; j < width; j++) {
-      const pa = byteAddress(j);
+      const a = (va + j) | 0;
+      const pa = ((a ^ va) & -4096) === 0 ? first + j : second + (a & 0xfff);
       if (!this.isRam(pa) && this.deviceAt !== undefined && this.deviceAt(pa) === undefined) {
-        this.raise(Exc.StoreAccessFault, (va + j) | 0);
+        this.raise(Exc.StoreAccessFault, a);
       }
     }
     let device = false;
     for (let j = 0; j < width; j++) {
-      if (this.storePhysical(byteAddress(j), 1, (value >>> (8 * j)) & 0xff, (va + j) | 0))
-        device = true;
+      const a = (va + j) | 0;
+      const pa = ((a ^ va) & -4096) === 0 ? first + j : second + (a & 0xfff);
+      if (this.storePhysical(pa, 1, (value >>> (8 * j)) & 0xff, a)) device = true;
     }
     return device;
   }

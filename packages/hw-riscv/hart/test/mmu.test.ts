@@ -207,6 +207,28 @@ describe('Sv32 translation', () => {
     expect(m.hart.x[11]).toBe(5);
   });
 
+  it('misaligned accesses across two pages translate both; a fault on the second reports its start', () => {
+    const { m, s } = setup(
+      1,
+      (p) => {
+        p.li(10, 0x4000_0ffe)
+          .emit(a.lw(11, 10, 0))
+          .li(12, 0x4000_1ffe)
+          .emit(a.sw(11, 12, 0));
+      },
+      (pt) => {
+        pt.page(0x4000_0000, DATA + 0x2000, V | R | W);
+        pt.page(0x4000_1000, DATA, V | R | W);
+      },
+    );
+    m.bus.write16(DATA + 0x2ffe, 0x2211);
+    m.bus.write16(DATA, 0x4433);
+    runTo(m);
+    expect(m.hart.x[11]).toBe(0x4433_2211);
+    expect([s.mcause, s.mtval >>> 0]).toEqual([15, 0x4000_2000]);
+    expect(m.bus.read16(DATA + 0xffe)).toBe(0); // nothing of the faulting store was written
+  });
+
   it('M-mode loads go through translation with MPRV, using MPP as the privilege', () => {
     const m = machine();
     const pt = new PageTables(m);
