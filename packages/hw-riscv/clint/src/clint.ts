@@ -1,0 +1,141 @@
+import {
+  type AccessWidth,
+  BusAccessFault,
+  type IrqLine,
+  type MachineClock,
+  type MmioDevice,
+} from '@evm/contracts';
+import { CLINT_SIZE, ClintRegister, high32, low32, U64_MAX, withHalf } from './layout';
+
+export interface ClintLines {
+  /** Machine software interrupt (MSIP) of the hart. */
+  readonly software: IrqLine;
+  /** Machine timer interrupt (MTIP) of the hart. */
+  readonly timer: IrqLine;
+}
+
+/**
+ * The core-local interruptor: per-hart `msip` and `mtimecmp`, and `mtime`.
+ *
+ * `mtime` is the machine clock plus an offset that guest writes to `mtime`
+ * set, so that the clock itself (which harts also read for the `time` CSR)
+ * never jumps. A hart's timer line is a level: high while
+ * `mtime >= mtimecmp`. It is re-evaluated on every register write and in
+ * `poll`, so a deadline passes at most one execution slice late.
+ */
+export class Clint implements MmioDevice {
+  readonly name = 'clint';
+  readonly size = CLINT_SIZE;
+  private readonly msip: Uint8Array;
+  private readonly mtimecmp: bigint[];
+  private mtimeOffset = 0n;
+
+  constructor(
+    private readonly clock: MachineClock,
+    private readonly lines: readonly ClintLines[],
+    /** Physical base address, to name the faulting address of a bad access. */
+    private readonly base = 0,
+  ) {
+    this.msip = new Uint8Array(lines.length);
+    this.mtimecmp = lines.map(() => 0n);
+    this.reset();
+  }
+
+  get harts(): number {
+    return this.lines.length;
+  }
+
+  /** The current `mtime`. */
+  mtime(): bigint {
+    return BigInt.asUintN(64, this.clock.now() + this.mtimeOffset);
+  }
+
+  /**
+   * Power-on state: msip and mtimecmp 0, mtime back to the machine clock.
+   * With mtimecmp = mtime = 0 every timer line is high, as on QEMU virt
+   * (a hart sees MTIP set until it programs mtimecmp).
+   */
+  reset(): void {
+    this.msip.fill(0);
+    this.mtimecmp.fill(0n);
+    this.mtimeOffset = 0n;
+    for (const line of this.lines) line.software.set(false);
+    this.updateTimers();
+  }
+
+  read(offset: number, width: AccessWidth): number {
+    this.checkAccess(offset, width, false);
+    if (offset >= ClintRegister.mtime) {
+      const now = this.mtime();
+      return offset === ClintRegister.mtime ? low32(now) : high32(now);
+    }
+    if (offset >= ClintRegister.mtimecmp) {
+      const hart = (offset - ClintRegister.mtimecmp) >>> 3;
+      if (hart >= this.harts) return 0;
+      const cmp = this.mtimecmp[hart]!;
+      return offset & 4 ? high32(cmp) : low32(cmp);
+    }
+    const hart = offset >>> 2;
+    return hart < this.harts ? this.msip[hart]! : 0;
+  }
+
+  write(offset: number, width: AccessWidth, value: number): void {
+    this.checkAccess(offset, width, true);
+    if (offset >= ClintRegister.mtime) {
+      const high = offset !== ClintRegister.mtime;
+      const now = this.clock.now();
+      const wanted = withHalf(BigInt.asUintN(64, now + this.mtimeOffset), high, value);
+      this.mtimeOffset = wanted - now;
+      this.updateTimers();
+      return;
+    }
+    if (offset >= ClintRegister.mtimecmp) {
+      const hart = (offset - ClintRegister.mtimecmp) >>> 3;
+      if (hart >= this.harts) return;
+      this.mtimecmp[hart] = withHalf(this.mtimecmp[hart]!, (offset & 4) !== 0, value);
+      this.updateTimer(hart, this.mtime());
+      return;
+    }
+    const hart = offset >>> 2;
+    if (hart >= this.harts) return;
+    this.msip[hart] = value & 1;
+    this.lines[hart]!.software.set((value & 1) !== 0);
+  }
+
+  poll(): void {
+    this.updateTimers();
+  }
+
+  /**
+   * Machine-clock time of the earliest `mtimecmp` still ahead of `mtime`.
+   * An all-ones `mtimecmp` (how software says "no timer") is never a deadline,
+   * so a machine waiting only on it is seen as waiting forever.
+   */
+  nextDeadline(): bigint | undefined {
+    const now = this.mtime();
+    let earliest: bigint | undefined;
+    for (const cmp of this.mtimecmp) {
+      if (cmp <= now || cmp === U64_MAX) continue;
+      if (earliest === undefined || cmp < earliest) earliest = cmp;
+    }
+    if (earliest === undefined) return undefined;
+    const ticks = earliest - this.mtimeOffset;
+    return ticks < 0n ? 0n : ticks;
+  }
+
+  private updateTimers(): void {
+    const now = this.mtime();
+    for (let hart = 0; hart < this.harts; hart++) this.updateTimer(hart, now);
+  }
+
+  private updateTimer(hart: number, now: bigint): void {
+    this.lines[hart]!.timer.set(now >= this.mtimecmp[hart]!);
+  }
+
+  /** Only aligned 32-bit accesses exist (QEMU faults byte and half-word ones). */
+  private checkAccess(offset: number, width: AccessWidth, write: boolean): void {
+    if (width !== 4 || (offset & 3) !== 0 || !(offset >= 0 && offset < CLINT_SIZE)) {
+      throw new BusAccessFault((this.base + offset) >>> 0, write);
+    }
+  }
+}
