@@ -121,7 +121,25 @@ export type HartStopReason =
   /** A host-side request (semihosting exit, test finisher, tohost) to stop. */
   | 'halt'
   /** A trap the hart could not deliver (e.g. trap vector in unmapped memory). */
-  | 'fatal';
+  | 'fatal'
+  /** Host-trap mode: a trap that would have entered M-mode; see `Hart.hostTrap`. */
+  | 'trap';
+
+/**
+ * A trap handed to the host instead of M-mode (host-trap mode): a privileged
+ * layer written for the host (a kernel) handles it and calls `run` again.
+ * The hart leaves `pc` at `epc` and its privilege unchanged; nothing of the
+ * M-mode trap state (`mepc`, `mcause`, `mstatus`) is touched.
+ */
+export interface HostTrap {
+  /** Exception or interrupt number (no interrupt bit), as in `mcause`. */
+  readonly cause: number;
+  readonly interrupt: boolean;
+  /** What `mtval` would have held (faulting address, instruction bits, or 0). */
+  readonly tval: number;
+  /** Address of the trapping instruction (or of the next one, for an interrupt). */
+  readonly epc: number;
+}
 
 /** Something that services the RISC-V semihosting call (`slli/ebreak/srai`). */
 export interface SemihostingHandler {
@@ -143,6 +161,14 @@ export interface Hart {
    * actually retired is visible through `instret`.
    */
   run(budget: number): HartStopReason;
+  /**
+   * Host-trap mode: when true, every trap that would enter M-mode makes `run`
+   * return `'trap'` instead, described by `hostTrap` (traps delegated to S-mode
+   * are still taken by the hart). Off after construction; kept across `reset`.
+   */
+  hostTraps: boolean;
+  /** The last trap handed to the host; valid after `run` returned `'trap'`. */
+  readonly hostTrap: HostTrap;
   /** Sets or clears an interrupt-pending bit driven by hardware (`mip`). */
   setInterruptPending(cause: InterruptCause, level: boolean): void;
   /** Machine-mode reset to `pc`. */

@@ -4,6 +4,7 @@ import {
   type Hart,
   type HartContext,
   type HartStopReason,
+  type HostTrap,
   type InterruptCause,
 } from '@evm/contracts';
 import { type ExecutionEngine, Interpreter } from './interpreter';
@@ -49,6 +50,18 @@ export class RiscvHart implements Hart {
     this.state.pc = value | 0;
   }
 
+  get hostTraps(): boolean {
+    return this.state.hostTraps;
+  }
+
+  set hostTraps(on: boolean) {
+    this.state.hostTraps = on === true;
+  }
+
+  get hostTrap(): HostTrap {
+    return this.state.hostTrap;
+  }
+
   get instret(): number {
     return this.state.retired;
   }
@@ -61,6 +74,7 @@ export class RiscvHart implements Hart {
       );
     }
     if (budget === 0) return 'budget';
+    this.state.hostTrapPending = false;
     return this.engine.run(budget);
   }
 

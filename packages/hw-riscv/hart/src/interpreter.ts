@@ -49,6 +49,7 @@ export class Interpreter implements ExecutionEngine {
         const pc = s.pc;
         const cause = s.trapCause;
         s.enterTrap(cause, false, s.trapTval, pc);
+        if (s.hostTrapPending) return 'trap';
         // A handler that cannot even be fetched would trap into itself forever.
         if (
           (cause === Exc.InstructionAccessFault || cause === Exc.InstructionPageFault) &&
@@ -84,7 +85,10 @@ export class Interpreter implements ExecutionEngine {
           return 'halt';
         }
       }
-      if ((s.mip & s.mie) !== 0) s.takeInterrupt();
+      if ((s.mip & s.mie) !== 0 && s.takeInterrupt() && s.hostTrapPending) {
+        s.retired = end - left;
+        return 'trap';
+      }
       if (left <= 0) {
         s.retired = end;
         return 'budget';

@@ -170,6 +170,18 @@ export class HartState {
   /** A slow path ran that may have asked the machine to stop; engines check `control`. */
   checkStop = false;
 
+  /**
+   * Host-trap mode: traps that would enter M-mode are recorded in `hostTrap`
+   * and set `hostTrapPending` instead; engines then return `'trap'` (see
+   * `enterTrap`). A kernel running on the host uses this to take a guest's
+   * traps without an M-mode handler in guest memory.
+   */
+  hostTraps = false;
+  /** Set by `enterTrap` when a trap went to the host; `RiscvHart.run` clears it. */
+  hostTrapPending = false;
+  /** The last trap handed to the host (one object, updated in place). */
+  readonly hostTrap = { cause: 0, interrupt: false, tval: 0, epc: 0 };
+
   constructor(options: HartStateOptions) {
     const { bus } = options;
     this.hartId = options.hartId;
@@ -220,6 +232,7 @@ export class HartState {
     this.mcycle.reset();
     this.minstret.reset();
     this.checkStop = false;
+    this.hostTrapPending = false;
     this.flushTlb();
     this.code.flush();
     this.updateTranslation();
@@ -241,13 +254,27 @@ export class HartState {
   /**
    * Takes a trap at `epc`: picks M or S by delegation, saves the previous
    * state in mstatus/sstatus, and jumps to the (possibly vectored) handler.
+   * In host-trap mode a trap bound for M-mode is only recorded: `pc` stays at
+   * `epc`, `hostTrapPending` is set, and the engine returns `'trap'`.
    */
   enterTrap(cause: number, interrupt: boolean, tval: number, epc: number): void {
     const deleg = interrupt ? this.mideleg : this.medeleg;
+    const toS = this.priv !== Priv.Machine && ((deleg >>> cause) & 1) !== 0;
+    if (!toS && this.hostTraps) {
+      const t = this.hostTrap;
+      t.cause = cause;
+      t.interrupt = interrupt;
+      t.tval = tval | 0;
+      t.epc = epc & ~1;
+      this.pc = epc & ~1;
+      this.reservation = -1;
+      this.hostTrapPending = true;
+      return;
+    }
     const code = interrupt ? cause | INTERRUPT_BIT : cause;
     let vector: number;
     let ms = this.mstatus;
-    if (this.priv !== Priv.Machine && ((deleg >>> cause) & 1) !== 0) {
+    if (toS) {
       this.scause = code;
       this.sepc = epc & ~1;
       this.stval = tval;
