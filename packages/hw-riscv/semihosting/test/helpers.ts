@@ -156,7 +156,7 @@ export class Rig {
   /** A parameter block of 4-byte fields. */
   block(...fields: number[]): number {
     const addr = this.alloc(4 * fields.length);
-    fields.forEach((f, i) => this.memory.write32(addr + 4 * i, f));
+    for (const [i, f] of fields.entries()) this.memory.write32(addr + 4 * i, f);
     return addr;
   }
 
