@@ -28,6 +28,8 @@ export class Clint implements MmioDevice {
   readonly size = CLINT_SIZE;
   private readonly msip: Uint8Array;
   private readonly mtimecmp: bigint[];
+  /** Timer line levels as last driven (lines are driven only on change). */
+  private readonly timerLevel: Uint8Array;
   private mtimeOffset = 0n;
 
   constructor(
@@ -38,6 +40,7 @@ export class Clint implements MmioDevice {
   ) {
     this.msip = new Uint8Array(lines.length);
     this.mtimecmp = lines.map(() => 0n);
+    this.timerLevel = new Uint8Array(lines.length);
     this.reset();
   }
 
@@ -59,7 +62,11 @@ export class Clint implements MmioDevice {
     this.msip.fill(0);
     this.mtimecmp.fill(0n);
     this.mtimeOffset = 0n;
-    for (const line of this.lines) line.software.set(false);
+    for (let hart = 0; hart < this.harts; hart++) {
+      this.lines[hart]!.software.set(false);
+      // Drive every timer line once, whatever was driven before.
+      this.timerLevel[hart] = 2;
+    }
     this.updateTimers();
   }
 
@@ -129,7 +136,10 @@ export class Clint implements MmioDevice {
   }
 
   private updateTimer(hart: number, now: bigint): void {
-    this.lines[hart]!.timer.set(now >= this.mtimecmp[hart]!);
+    const level = now >= this.mtimecmp[hart]! ? 1 : 0;
+    if (this.timerLevel[hart] === level) return;
+    this.timerLevel[hart] = level;
+    this.lines[hart]!.timer.set(level === 1);
   }
 
   /** Only aligned 32-bit accesses exist (QEMU faults byte and half-word ones). */

@@ -165,6 +165,23 @@ describe('CLINT timer', () => {
   });
 });
 
+describe('CLINT timer line', () => {
+  it('is driven once at reset and then only when its level changes', () => {
+    const { clock, device, timer, setCmp } = clint();
+    expect(timer(0).calls).toBe(1);
+    device.poll();
+    device.poll();
+    expect(timer(0).calls).toBe(1);
+    setCmp(0, 50n); // goes low
+    clock.ticks = 10n;
+    device.poll();
+    expect(timer(0).calls).toBe(2);
+    device.reset();
+    expect(timer(0).calls).toBe(3);
+    expect(timer(0).level).toBe(true);
+  });
+});
+
 describe('CLINT nextDeadline', () => {
   it('is the earliest mtimecmp still ahead, in machine-clock ticks', () => {
     const { clock, device, setCmp } = clint(2);
