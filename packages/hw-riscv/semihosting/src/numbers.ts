@@ -58,7 +58,13 @@ export const STOP_REASONS: Readonly<Record<number, string>> = {
   131113: 'OSSpecific',
 };
 
-/** What a SYS_OPEN mode (0..11: r, rb, r+, r+b, w, wb, w+, w+b, a, ab, a+, a+b) allows. */
+/**
+ * What a SYS_OPEN mode (0..11: r, rb, r+, r+b, w, wb, w+, w+b, a, ab, a+, a+b)
+ * allows. The "a" modes are marked `append`, but writes still go to the
+ * current position, which starts at 0: QEMU 7.2 behaves so, and picolibc
+ * relies on it, since it opens O_WRONLY / O_RDWR files (without O_TRUNC) with
+ * "a" / "a+" and seeks to the end itself when the program asked to append.
+ */
 export interface OpenMode {
   readonly text: string;
   readonly read: boolean;

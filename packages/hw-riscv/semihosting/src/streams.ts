@@ -96,13 +96,12 @@ function hostFlags(mode: OpenMode): number {
         : constants.O_RDONLY;
   if (mode.create) flags |= constants.O_CREAT;
   if (mode.truncate) flags |= constants.O_TRUNC;
-  if (mode.append) flags |= constants.O_APPEND;
   return flags | (constants.O_NONBLOCK ?? 0);
 }
 
 /**
  * A regular host file. The position is kept here and every transfer is
- * positional, except appends, which the host puts at the end of the file.
+ * positional (also in the "a" modes: see `OpenMode`).
  */
 export class HostFile implements GuestStream {
   readonly interactive = false;
@@ -154,13 +153,12 @@ export class HostFile implements GuestStream {
     let done = 0;
     try {
       while (done < from.length) {
-        const at = this.mode.append ? null : this.position + done;
-        done += writeSync(this.fd, from, done, from.length - done, at);
+        done += writeSync(this.fd, from, done, from.length - done, this.position + done);
       }
     } catch (err) {
       throw new PartialTransfer(errnoOf(err), `host file error: ${(err as Error).message}`, done);
     } finally {
-      this.position = this.mode.append ? this.size() : this.position + done;
+      this.position += done;
     }
   }
 
