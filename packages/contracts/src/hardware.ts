@@ -100,8 +100,8 @@ export interface DeviceFactory<Options = unknown> {
   create(ctx: DeviceContext, options?: Options): MmioDevice;
 }
 
-/** Interrupt bits of `mip`/`mie` a hart exposes to interrupt sources. */
-export const enum InterruptCause {
+/** Interrupt bits of `mip`/`mie` a hart exposes to interrupt sources (a real enum: `const enum`s cannot cross packages under isolatedModules). */
+export enum InterruptCause {
   SupervisorSoftware = 1,
   MachineSoftware = 3,
   SupervisorTimer = 5,
