@@ -249,7 +249,7 @@ export class Semihosting implements SemihostingHandler {
   }
 
   private frequency(): bigint {
-    return BigInt(Math.round(this.options.clock.frequency));
+    return BigInt(Math.max(1, Math.round(this.options.clock.frequency)));
   }
 
   /** SYS_OPEN [name, mode, name length] -> handle. */
