@@ -120,6 +120,9 @@ describe('evm hw run', () => {
     );
     expect(evm(['hw', 'run', HELLO, '--max-instructions', '-3']).status).toBe(2);
     expect(evm(['hw', 'run']).stderr).toContain('expected one ELF file');
+    expect(evm(['hw', 'run', HELLO, '--virtio', 'console,gpu']).stderr).toContain(
+      '--virtio: unknown device "gpu" (known: console, rng)',
+    );
   });
 
   it('resolves the ELF relative to the working directory', () => {

@@ -16,6 +16,7 @@ Options:
   --semihost-root DIR             directory guest file I/O is confined to (default: cwd)
   --clock host|virtual            mtime from wall time (default) or from instructions
   --ram MIB                       RAM size in MiB (default 128)
+  --virtio DEVICES                virtio-mmio devices in QEMU -device order, e.g. console,rng
   --json                          print the result as JSON on stderr at the end
   -q, --quiet                     no summary line
 
@@ -35,6 +36,7 @@ export async function hwRunCommand(args: string[], io: Io): Promise<number> {
       'semihost-root': { type: 'string' },
       clock: { type: 'string' },
       ram: { type: 'string' },
+      virtio: { type: 'string' },
       json: { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
     },
@@ -52,6 +54,7 @@ export async function hwRunCommand(args: string[], io: Io): Promise<number> {
     throw new UsageError(`--clock must be host or virtual, got "${clock}"`);
   const maxInstructions = positiveInt(values['max-instructions'], '--max-instructions');
   const ramMiB = positiveInt(values.ram, '--ram');
+  const virtio = virtioDevices(values.virtio);
 
   const console = new ProcessConsole(io.stdout, io.stdin);
   const abort = new AbortController();
@@ -63,6 +66,7 @@ export async function hwRunCommand(args: string[], io: Io): Promise<number> {
       clock,
       maxInstructions,
       ramSize: ramMiB === undefined ? undefined : ramMiB * 1024 * 1024,
+      virtio,
       semihostRoot: values['semihost-root'] ?? io.cwd,
       argv: [file, ...guestArgs],
       console,
@@ -85,6 +89,21 @@ export async function hwRunCommand(args: string[], io: Io): Promise<number> {
     process.off('SIGINT', onSigint);
     (io.stdin as NodeJS.ReadStream).pause?.();
   }
+}
+
+const VIRTIO_DEVICES = ['console', 'rng'];
+
+function virtioDevices(list: string | undefined): string[] | undefined {
+  if (list === undefined) return undefined;
+  const names = list.split(',').map((n) => n.trim().replace(/^virtio\./, ''));
+  for (const n of names) {
+    if (!VIRTIO_DEVICES.includes(n)) {
+      throw new UsageError(`--virtio: unknown device "${n}" (known: ${VIRTIO_DEVICES.join(', ')})`);
+    }
+  }
+  if (names.length > 8)
+    throw new UsageError(`--virtio: the board has 8 slots; ${names.length} devices given`);
+  return names.map((n) => `virtio.${n}`);
 }
 
 function positiveInt(text: string | undefined, flag: string): number | undefined {
