@@ -22,7 +22,7 @@ ASM_FLAGS="-march=rv32imac_zicsr_zifencei -mabi=ilp32 -nostdlib -nostartfiles -s
 
 # C programs: picolibc with semihosting, QEMU virt's RAM split in code and data.
 # Exactly rv32imac/ilp32, or gcc picks a multilib of the wrong ABI.
-C_FLAGS="-march=rv32imac -mabi=ilp32 --specs=picolibc.specs --oslib=semihost -mcmodel=medany -O2 \
+C_FLAGS="-march=rv32imac -mabi=ilp32 --specs=picolibc.specs --oslib=semihost --crt0=semihost -mcmodel=medany -O2 \
   -Wall -Wextra -Werror -Ic/common \
   -Wl,--defsym=__flash=0x80000000 -Wl,--defsym=__flash_size=0x400000 \
   -Wl,--defsym=__ram=0x80400000 -Wl,--defsym=__ram_size=0x3c00000"
