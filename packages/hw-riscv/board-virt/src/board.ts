@@ -135,5 +135,10 @@ export function createVirtMachine(ctx: BoardContext, options: VirtBoardOptions =
     tohost: options.tohost,
     fromhost: options.fromhost,
     inputOpen: options.inputOpen,
+    closeables: semihosting && hasClose(semihosting) ? [semihosting] : [],
   });
+}
+
+function hasClose(x: object): x is { close(): void } {
+  return typeof (x as { close?: unknown }).close === 'function';
 }

@@ -1,14 +1,18 @@
 import type { ConsolePort } from '@evm/contracts';
 
-/** Console that collects output in memory and serves a fixed input. */
+/**
+ * Console that collects output in memory and serves a fixed input. Every
+ * receiver gets the whole input, as every listener of a host stream sees each
+ * chunk: whichever device the program reads (UART, virtio console,
+ * semihosting) finds it there.
+ */
 export class BufferConsole implements ConsolePort {
   private readonly chunks: Buffer[] = [];
-  private receivers: Array<(bytes: Uint8Array) => void> = [];
-  private pending: Uint8Array | undefined;
+  private readonly input: Uint8Array | undefined;
 
   constructor(input?: string | Uint8Array) {
     if (input !== undefined && input.length > 0) {
-      this.pending = typeof input === 'string' ? Buffer.from(input) : input;
+      this.input = typeof input === 'string' ? Buffer.from(input) : input;
     }
   }
 
@@ -17,15 +21,8 @@ export class BufferConsole implements ConsolePort {
   }
 
   onInput(receiver: (bytes: Uint8Array) => void): () => void {
-    this.receivers.push(receiver);
-    if (this.pending) {
-      const bytes = this.pending;
-      this.pending = undefined;
-      receiver(bytes);
-    }
-    return () => {
-      this.receivers = this.receivers.filter((r) => r !== receiver);
-    };
+    if (this.input) receiver(this.input);
+    return () => {};
   }
 
   text(): string {

@@ -42,6 +42,8 @@ export interface MachineParts {
   readonly fromhost?: number;
   /** True while more host input may still arrive (an interactive stdin). */
   readonly inputOpen?: () => boolean;
+  /** Host resources beside the devices (the semihosting handler's open files). */
+  readonly closeables?: readonly { close(): void }[];
 }
 
 export class VirtMachine implements Machine {
@@ -165,6 +167,7 @@ export class VirtMachine implements Machine {
     if (this.closed) return;
     this.closed = true;
     for (const d of this.devices.values()) d.close?.();
+    for (const c of this.parts.closeables ?? []) c.close();
   }
 }
 

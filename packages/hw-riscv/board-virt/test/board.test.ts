@@ -136,6 +136,27 @@ describe.each(['interpreter'] as const)('virt board (%s tier)', (tier) => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('gives stdin to semihosting reads as well as to the UART', async () => {
+    const semihost = (p: asm.Program, op: number) =>
+      p
+        .li(A0, op)
+        .align(4)
+        .emit(asm.slli(0, 0, 0x1f), asm.ebreak(), asm.srai(0, 0, 7));
+    const elf = program((p) => {
+      semihost(p, 0x07); // SYS_READC -> a0
+      p.la(A1, 'cell').emit(asm.sw(A0, A1, 0));
+      semihost(p, 0x03); // SYS_WRITEC of *a1
+      // the UART's receive register holds the same input
+      p.li(T0, VIRT.uart0).emit(asm.lbu(T1, T0, 0));
+      p.la(A1, 'cell').emit(asm.sw(T1, A1, 0));
+      semihost(p, 0x03);
+      finish(p, 0x5555);
+      p.align(4).label('cell').emit(0);
+    });
+    const r = await runElf(elf, { tier, stdin: 'xy', maxInstructions: 10_000 });
+    expect(r.stdout).toBe('xx');
+    expect(r.status).toBe(0);
+  });
 });
 
 describe('ELF loading', () => {
