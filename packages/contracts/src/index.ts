@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './hardware';
+export * from './kernel';
 export * from './plugin';
 export * from './system';
 export * from './tokens';

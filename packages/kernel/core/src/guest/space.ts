@@ -1,0 +1,161 @@
+/**
+ * A guest component's address space: its page table, the frames holding its
+ * image, one stack per thread that enters it, and the shared regions mapped
+ * into it. `reset` brings it back to the state right after loading (the
+ * memory half of a micro-reboot) reusing the same frames.
+ */
+import { EvmError, Kerr, MapFlags } from '@evm/contracts';
+import { type FramePool, PAGE } from '../memory';
+import type { Region } from '../objects';
+import { PageTable, PTE_R, PTE_W, PTE_X } from '../pgtbl';
+import { type GuestImage, STACK_PAGES, STACK_SLOT, STACKS_TOP, stacksBase, USER_MIN } from './image';
+
+interface ImagePage {
+  readonly va: number;
+  readonly pa: number;
+  perms: number;
+}
+
+interface Mapping {
+  readonly va: number;
+  readonly region: Region;
+  readonly pte: number;
+}
+
+export function pteFlags(mapFlags: number): number {
+  let pte = 0;
+  if ((mapFlags & (MapFlags.Read | MapFlags.Write)) !== 0) pte |= PTE_R; // W without R is reserved in Sv32
+  if ((mapFlags & MapFlags.Write) !== 0) pte |= PTE_W;
+  if ((mapFlags & MapFlags.Execute) !== 0) pte |= PTE_X;
+  return pte;
+}
+
+export class GuestSpace {
+  readonly pgtbl: PageTable;
+  private readonly pages: ImagePage[] = [];
+  /** Physical address of each thread's stack frames in this space (0 = not yet entered). */
+  private readonly stacks: Float64Array;
+  private readonly bootMappings: Mapping[] = [];
+  private readonly limit: number;
+
+  constructor(
+    private readonly pool: FramePool,
+    private readonly image: GuestImage,
+    readonly name: string,
+    maxThreads: number,
+  ) {
+    this.stacks = new Float64Array(maxThreads);
+    this.limit = stacksBase(maxThreads);
+    this.pgtbl = new PageTable(pool);
+    const byPage = new Map<number, ImagePage>();
+    for (const seg of image.segments) {
+      const start = (seg.vaddr >>> 0) & ~(PAGE - 1);
+      for (let va = start; va < (seg.vaddr >>> 0) + seg.memsz; va += PAGE) {
+        const page = byPage.get(va);
+        if (page) page.perms |= pteFlags(seg.perms);
+        else {
+          const pa = pool.alloc(1);
+          if (pa < 0) {
+            this.release();
+            throw new EvmError('EVM_INVALID_ARGUMENT', `guest component "${name}": out of kernel memory loading its image`);
+          }
+          const p = { va, pa, perms: pteFlags(seg.perms) };
+          byPage.set(va, p);
+          this.pages.push(p);
+        }
+      }
+    }
+    this.loadImage();
+  }
+
+  get satp(): number {
+    return this.pgtbl.satp;
+  }
+
+  private loadImage(): void {
+    const byPage = new Map(this.pages.map((p) => [p.va, p]));
+    for (const p of this.pages) {
+      this.pool.zero(p.pa, PAGE);
+      if (!this.pgtbl.map(p.va, p.pa, p.perms)) throw new EvmError('EVM_INVALID_ARGUMENT', `guest component "${this.name}": out of kernel memory for its page table`);
+    }
+    for (const seg of this.image.segments) {
+      let copied = 0;
+      while (copied < seg.data.length) {
+        const va = (seg.vaddr >>> 0) + copied;
+        const page = byPage.get(va & ~(PAGE - 1))!;
+        const inPage = Math.min(PAGE - (va & (PAGE - 1)), seg.data.length - copied);
+        this.pool.write(page.pa + (va & (PAGE - 1)), seg.data.subarray(copied, copied + inPage));
+        copied += inPage;
+      }
+    }
+  }
+
+  /** Back to the state right after loading: image rewritten, stacks zeroed, only boot-time regions mapped. */
+  reset(): void {
+    this.pgtbl.clear();
+    this.loadImage();
+    for (let tid = 0; tid < this.stacks.length; tid++) {
+      const pa = this.stacks[tid]!;
+      if (pa !== 0) {
+        this.pool.zero(pa, STACK_PAGES * PAGE);
+        this.mapStack(tid, pa);
+      }
+    }
+    for (const m of this.bootMappings) this.mapPages(m.va, m.region, m.pte);
+  }
+
+  /** Initial stack pointer of thread `tid` in this space (its stack is mapped on first use); -1 when out of memory. */
+  stackTop(tid: number): number {
+    if (this.stacks[tid] === 0) {
+      const pa = this.pool.alloc(STACK_PAGES);
+      if (pa < 0) return -1;
+      this.stacks[tid] = pa;
+      this.mapStack(tid, pa);
+    }
+    return (STACKS_TOP - tid * STACK_SLOT) | 0;
+  }
+
+  private mapStack(tid: number, pa: number): void {
+    const top = STACKS_TOP - tid * STACK_SLOT;
+    for (let i = 0; i < STACK_PAGES; i++) this.pgtbl.map(top - (STACK_PAGES - i) * PAGE, pa + i * PAGE, PTE_R | PTE_W);
+  }
+
+  /** Maps `region` at `va` with `MapFlags`; `boot` mappings come back after a reset. Returns a `Kerr`. */
+  mapRegion(region: Region, va: number, mapFlags: number, boot: boolean): number {
+    const start = va >>> 0;
+    if ((start & (PAGE - 1)) !== 0 || start < USER_MIN || start + region.size > this.limit) return Kerr.BadAddress;
+    if ((mapFlags & ~(MapFlags.Read | MapFlags.Write | MapFlags.Execute)) !== 0 || mapFlags === 0) return Kerr.Invalid;
+    if (this.pgtbl.anyMapped(start, region.size)) return Kerr.Busy;
+    const pte = pteFlags(mapFlags);
+    if (!this.mapPages(start, region, pte)) return Kerr.NoMemory;
+    if (boot) this.bootMappings.push({ va: start, region, pte });
+    return Kerr.Ok;
+  }
+
+  private mapPages(va: number, region: Region, pte: number): boolean {
+    for (let i = 0; i < region.pages; i++) {
+      if (!this.pgtbl.map(va + i * PAGE, region.base + i * PAGE, pte)) return false;
+    }
+    return true;
+  }
+
+  /** Unmaps `bytes` at `va` (whole pages; image and stack pages included: the guest only hurts itself). */
+  unmap(va: number, bytes: number): number {
+    const start = va >>> 0;
+    if ((start & (PAGE - 1)) !== 0 || bytes <= 0 || (bytes & (PAGE - 1)) !== 0 || start + bytes > STACKS_TOP) return Kerr.BadAddress;
+    for (let p = start; p < start + bytes; p += PAGE) this.pgtbl.unmap(p);
+    return Kerr.Ok;
+  }
+
+  /** Every frame this space owns (page table, image, stacks) as [address, pages] runs. */
+  ownedFrames(): [number, number][] {
+    const out: [number, number][] = this.pgtbl.ownFrames().map((pa) => [pa, 1]);
+    for (const p of this.pages) out.push([p.pa, 1]);
+    for (const pa of this.stacks) if (pa !== 0) out.push([pa, STACK_PAGES]);
+    return out;
+  }
+
+  private release(): void {
+    for (const [pa, n] of this.ownedFrames()) this.pool.free(pa, n);
+  }
+}

@@ -1,0 +1,32 @@
+import plugin from './plugin';
+
+export default plugin;
+export { Component } from './component';
+export { parseElf } from './guest/elf';
+export {
+  checkGuestImage,
+  type GuestImage,
+  type GuestSegment,
+  STACK_PAGES,
+  STACK_SLOT,
+  STACKS_TOP,
+  stacksBase,
+  USER_MIN,
+} from './guest/image';
+export { GuestSpace } from './guest/space';
+export {
+  FAULT_SIGNAL,
+  Kernel,
+  type KernelOptions,
+  type KernelRunOptions,
+  type KernelRunResult,
+  NO_RET,
+  type ThreadOptions,
+} from './kernel';
+export { Liveness } from './liveness';
+export { FramePool, PAGE } from './memory';
+export { CapTable, Endpoint, Gate, type KernelObject, Region, SchedulerLink } from './objects';
+export { PageTable } from './pgtbl';
+export { Port } from './port';
+export { Thread } from './thread';
+export { plugin };

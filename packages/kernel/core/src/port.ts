@@ -1,0 +1,97 @@
+/**
+ * `KernelPort`: how a native component calls the kernel. `call` is the
+ * invocation fast path: two indexed loads find the gate, and the kernel runs
+ * the server on the caller's thread. Everything else goes to the kernel's
+ * slow path, switched on the capability's type.
+ */
+import { CapType, EvmError, type KernelPort, type Wait } from '@evm/contracts';
+import type { Component } from './component';
+import type { Kernel } from './kernel';
+import type { Gate, KernelObject, Region } from './objects';
+
+const SINV = CapType.Sinv;
+/** The one object `wait` returns: what the thread asks for is recorded on the thread itself. */
+const WAIT = Object.freeze({}) as unknown as Wait;
+
+export class Port implements KernelPort {
+  private readonly types: Uint8Array;
+  private readonly objects: (KernelObject | null)[];
+  private readonly size: number;
+
+  constructor(
+    private readonly kernel: Kernel,
+    readonly component: Component,
+  ) {
+    this.types = component.captbl.types;
+    this.objects = component.captbl.objects;
+    this.size = component.captbl.size;
+  }
+
+  get componentId(): number {
+    return this.component.id;
+  }
+
+  get name(): string {
+    return this.component.name;
+  }
+
+  get threadId(): number {
+    return this.kernel.currentFor(this.component).id;
+  }
+
+  get results(): Int32Array {
+    return this.kernel.currentFor(this.component).results;
+  }
+
+  call(cap: number, op: number, a0?: number, a1?: number, a2?: number, a3?: number): number {
+    const k = this.kernel;
+    const t = k.current;
+    if (t === null || t.comps[t.depth] !== this.component) return k.portMisuse(this.component);
+    if (t.unwindTo !== -1 || this.component.faultPending) return k.callWhileUnwinding(t, this.component);
+    const c = cap | 0;
+    if (c >>> 0 < this.size && this.types[c] === SINV) {
+      return k.invoke(t, this.objects[c] as Gate, op | 0, a0! | 0, a1! | 0, a2! | 0, a3! | 0);
+    }
+    return k.syscall(t, this.component, c, op | 0, a0! | 0, a1! | 0, a2! | 0, a3! | 0, false);
+  }
+
+  wait(cap: number, op: number, a0?: number, a1?: number, a2?: number, a3?: number): Wait {
+    const t = this.kernel.current;
+    if (t === null || t.depth !== 0 || t.home !== this.component || t.gen === null) {
+      throw new EvmError(
+        'EVM_CAPABILITY',
+        `component "${this.component.name}": wait() is only for the thread bodies of this component (yield its result)`,
+      );
+    }
+    const r = t.request;
+    r[0] = cap | 0;
+    r[1] = op | 0;
+    r[2] = a0! | 0;
+    r[3] = a1! | 0;
+    r[4] = a2! | 0;
+    r[5] = a3! | 0;
+    t.hasRequest = true;
+    return WAIT;
+  }
+
+  cap(name: string): number {
+    const slot = this.component.capNames.get(name);
+    if (slot === undefined) {
+      const known = [...this.component.capNames.keys()].join(', ') || 'none';
+      throw new EvmError('EVM_CAPABILITY', `component "${this.component.name}" was granted no capability named "${name}" (granted: ${known})`);
+    }
+    return slot;
+  }
+
+  memory(regionCap: number): Uint8Array {
+    const c = regionCap | 0;
+    if (c >>> 0 >= this.size || this.types[c] !== CapType.Region) {
+      return this.kernel.signalFault(this.component, 'no-capability', `memory(${regionCap}): slot holds no region capability`);
+    }
+    return this.kernel.regionView(this.objects[c] as Region);
+  }
+
+  now(): number {
+    return this.kernel.time;
+  }
+}
