@@ -9,16 +9,18 @@ import {
 } from '@evm/contracts';
 import { type ExecutionEngine, Interpreter } from './interpreter';
 import { HartState, type HartStateOptions } from './state';
+import { Translator, type TranslatorOptions } from './translator/translator';
+
+/** Tuning a caller may pass to `createHart` (each engine reads what concerns it). */
+export type EngineOptions = TranslatorOptions;
 
 /** Builds the engine of one tier over a hart's state. */
-export type EngineFactory = (state: HartState) => ExecutionEngine;
+export type EngineFactory = (state: HartState, options: EngineOptions) => ExecutionEngine;
 
-/**
- * Execution tiers this package can build. The translator tier registers
- * itself here (`ENGINES.translator = ...`) once it exists.
- */
+/** Execution tiers this package can build. */
 export const ENGINES: { [T in ExecutionTier]?: EngineFactory } = {
   interpreter: (state) => new Interpreter(state),
+  translator: (state, options) => new Translator(state, options),
 };
 
 /** An RV32IMAC hart: the contracts' `Hart` over a `HartState` and an engine. */
@@ -97,7 +99,7 @@ function describeTiers(): string {
 /** Creates a hart of `ctx.tier` on `ctx.bus`, reset to the start of RAM. */
 export function createHart(
   ctx: HartContext,
-  options: Pick<HartStateOptions, 'maxCodePages'> = {},
+  options: Pick<HartStateOptions, 'maxCodePages'> & EngineOptions = {},
 ): RiscvHart {
   if (!ctx || typeof ctx !== 'object')
     throw new EvmError('EVM_INVALID_ARGUMENT', 'createHart needs a HartContext');
@@ -137,6 +139,6 @@ export function createHart(
       `hart ${hartId}: execution tier '${String(tier)}' is not available in @evm/hw-hart (available: ${describeTiers()})`,
     );
   }
-  const state = new HartState({ ...ctx, ...options });
-  return new RiscvHart(state, factory(state));
+  const state = new HartState({ ...ctx, maxCodePages: options.maxCodePages });
+  return new RiscvHart(state, factory(state, options));
 }

@@ -6,7 +6,8 @@ export default definePlugin({
   kind: 'hart',
   provides: {
     'hart.rv32imac': {
-      description: 'RV32IMAC hart (Zicsr, Zifencei; M/S/U; Sv32) with a predecoding interpreter',
+      description:
+        'RV32IMAC hart (Zicsr, Zifencei; M/S/U; Sv32): predecoding interpreter or JavaScript-generating translator tier',
       create: (ctx: HartContext) => createHart(ctx),
     },
   },

@@ -1,7 +1,20 @@
-import type { AccessWidth, MachineControl, MmioDevice, SemihostingHandler } from '@evm/contracts';
+import type {
+  AccessWidth,
+  ExecutionTier,
+  MachineControl,
+  MmioDevice,
+  SemihostingHandler,
+} from '@evm/contracts';
 import { Bus } from '@evm/hw-bus';
 import { csrrc, csrrs, csrrw, mret, Program, sw } from '../src/asm';
 import { createHart, type RiscvHart } from '../src/hart';
+
+/** Settings the Jest project of each tier provides (see jest.config.js). */
+const projectGlobals = globalThis as { EVM_HART_TIER?: ExecutionTier; EVM_HART_HOT_THRESHOLD?: number };
+/** The execution tier the suites run on. */
+export const TIER: ExecutionTier = projectGlobals.EVM_HART_TIER ?? 'interpreter';
+/** The translator's hot threshold under test (0: compile everything the first time). */
+export const HOT_THRESHOLD: number | undefined = projectGlobals.EVM_HART_HOT_THRESHOLD;
 
 export const RAM_BASE = 0x8000_0000;
 /** Writing a word here stops the machine with that word as status (like QEMU's test finisher). */
@@ -62,7 +75,13 @@ export interface TestMachine {
 }
 
 export function machine(
-  options: { ramSize?: number; semihosting?: SemihostingHandler; maxCodePages?: number } = {},
+  options: {
+    ramSize?: number;
+    semihosting?: SemihostingHandler;
+    maxCodePages?: number;
+    tier?: ExecutionTier;
+    hotThreshold?: number;
+  } = {},
 ): TestMachine {
   const bus = new Bus({ ramSize: options.ramSize ?? 1 << 20 });
   const control = new TestControl();
@@ -76,8 +95,8 @@ export function machine(
   });
   bus.attach(SCRATCH_DEV, scratch);
   const hart = createHart(
-    { hartId: 0, bus, tier: 'interpreter', clock, control, semihosting: options.semihosting },
-    { maxCodePages: options.maxCodePages },
+    { hartId: 0, bus, tier: options.tier ?? TIER, clock, control, semihosting: options.semihosting },
+    { maxCodePages: options.maxCodePages, hotThreshold: options.hotThreshold ?? HOT_THRESHOLD },
   );
   return {
     bus,

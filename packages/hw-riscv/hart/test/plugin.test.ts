@@ -24,24 +24,35 @@ describe('the hart plugin', () => {
     expect(Object.keys(plugin.provides)).toEqual(pkg.evm.provides);
   });
 
-  it('creates interpreter harts reset to the start of RAM', () => {
-    const hart = plugin.provides['hart.rv32imac']!.create(context({ hartId: 2 }));
-    expect(hart.tier).toBe('interpreter');
-    expect(hart.hartId).toBe(2);
-    expect(hart.pc).toBe(0x8000_0000);
-    expect(hart.instret).toBe(0);
-    expect(hart.x).toHaveLength(32);
-  });
+  it.each(['interpreter', 'translator'] as const)(
+    'creates %s harts reset to the start of RAM',
+    (tier) => {
+      const hart = plugin.provides['hart.rv32imac']!.create(context({ hartId: 2, tier }));
+      expect(hart.tier).toBe(tier);
+      expect(hart.hartId).toBe(2);
+      expect(hart.pc).toBe(0x8000_0000);
+      expect(hart.instret).toBe(0);
+      expect(hart.x).toHaveLength(32);
+    },
+  );
 
-  it("refuses the 'translator' tier with a clear error until it exists", () => {
+  it('refuses an unknown tier with a clear error naming the available ones', () => {
     let error: unknown;
     try {
-      plugin.provides['hart.rv32imac']!.create(context({ tier: 'translator' }));
+      plugin.provides['hart.rv32imac']!.create(context({ tier: 'jit' as never }));
     } catch (e) {
       error = e;
     }
     expect(isEvmError(error, 'EVM_INVALID_ARGUMENT')).toBe(true);
-    expect((error as Error).message).toMatch(/tier 'translator' is not available.*'interpreter'/);
+    expect((error as Error).message).toMatch(
+      /tier 'jit' is not available.*'interpreter', 'translator'/,
+    );
+  });
+
+  it('rejects a bad translator threshold naming it', () => {
+    expect(() => createHart(context({ tier: 'translator' }), { hotThreshold: -1 })).toThrow(
+      /hotThreshold must be an integer/,
+    );
   });
 
   it('rejects malformed contexts naming the problem', () => {
