@@ -1,10 +1,10 @@
 import { type AccessWidth, BusAccessFault, type MmioDevice } from '@evm/contracts';
 import {
   QEMU_VENDOR_ID,
+  VirtioMmioRegister as R,
   VIRTIO_MMIO_MAGIC,
   VIRTIO_MMIO_SIZE,
   VIRTIO_MMIO_VERSION,
-  VirtioMmioRegister as R,
 } from './registers';
 
 /**

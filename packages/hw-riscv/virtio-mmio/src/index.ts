@@ -37,7 +37,7 @@ export {
   type RandomSource,
   VirtioEntropyBackend,
 } from './rng/entropy-backend';
-export { VirtioMmioTransport, type VirtioMmioContext, type VirtioMmioOptions } from './transport';
+export { type VirtioMmioContext, type VirtioMmioOptions, VirtioMmioTransport } from './transport';
 export {
   MAX_INDIRECT_DESCRIPTORS,
   MAX_QUEUE_SIZE,

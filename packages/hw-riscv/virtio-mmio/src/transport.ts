@@ -12,11 +12,11 @@ import {
   InterruptReason,
   MAX_CONFIG_SIZE,
   QEMU_VENDOR_ID,
+  VirtioMmioRegister as R,
   TransportFeature,
   VIRTIO_MMIO_MAGIC,
   VIRTIO_MMIO_SIZE,
   VIRTIO_MMIO_VERSION,
-  VirtioMmioRegister as R,
 } from './registers';
 import { Virtqueue, type VirtqueueOwner } from './virtqueue';
 
@@ -92,11 +92,19 @@ export class VirtioMmioTransport implements MmioDevice, VirtioDeviceHost, Virtqu
     if (!Number.isInteger(backend.deviceId) || backend.deviceId < 1 || backend.deviceId > 0xffff) {
       throw new RangeError(`virtio backend device id ${backend.deviceId} must be from 1 to 65535`);
     }
-    if (!Number.isInteger(backend.configSize) || backend.configSize < 0 || backend.configSize > MAX_CONFIG_SIZE) {
-      throw new RangeError(`virtio backend config size ${backend.configSize} must be from 0 to ${MAX_CONFIG_SIZE}`);
+    if (
+      !Number.isInteger(backend.configSize) ||
+      backend.configSize < 0 ||
+      backend.configSize > MAX_CONFIG_SIZE
+    ) {
+      throw new RangeError(
+        `virtio backend config size ${backend.configSize} must be from 0 to ${MAX_CONFIG_SIZE}`,
+      );
     }
     if ((backend.features & ~DEVICE_FEATURE_MASK) !== 0n) {
-      throw new RangeError('virtio backend features must be device-specific bits 0..23; the transport offers the rest');
+      throw new RangeError(
+        'virtio backend features must be device-specific bits 0..23; the transport offers the rest',
+      );
     }
     this.memory = ctx.memory;
     this.irq = ctx.irq;
@@ -283,13 +291,18 @@ export class VirtioMmioTransport implements MmioDevice, VirtioDeviceHost, Virtqu
   // --- internals ----------------------------------------------------------------------------
 
   private readConfig(offset: number, width: AccessWidth): number {
-    if (offset + width > this.backend.configSize) return width === 4 ? 0xffff_ffff : (1 << (8 * width)) - 1;
+    if (offset + width > this.backend.configSize)
+      return width === 4 ? 0xffff_ffff : (1 << (8 * width)) - 1;
     return this.backend.readConfig(offset, width);
   }
 
   private writeConfig(offset: number, width: AccessWidth, value: number): void {
     if (offset + width > this.backend.configSize) return;
-    this.backend.writeConfig(offset, width, width === 4 ? value >>> 0 : value & ((1 << (8 * width)) - 1));
+    this.backend.writeConfig(
+      offset,
+      width,
+      width === 4 ? value >>> 0 : value & ((1 << (8 * width)) - 1),
+    );
   }
 
   private writeStatus(value: number): void {
@@ -300,7 +313,11 @@ export class VirtioMmioTransport implements MmioDevice, VirtioDeviceHost, Virtqu
     const was = this.status;
     // DEVICE_NEEDS_RESET belongs to the device: the driver can neither set nor clear it.
     let next = (value & ~DeviceStatus.needsReset) | (was & DeviceStatus.needsReset);
-    if (next & DeviceStatus.featuresOk && !(was & DeviceStatus.featuresOk) && !this.acceptFeatures()) {
+    if (
+      next & DeviceStatus.featuresOk &&
+      !(was & DeviceStatus.featuresOk) &&
+      !this.acceptFeatures()
+    ) {
       next &= ~DeviceStatus.featuresOk;
     }
     this.status = next;

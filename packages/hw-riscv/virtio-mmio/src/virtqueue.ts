@@ -86,7 +86,9 @@ export class Virtqueue {
     private readonly owner: VirtqueueOwner,
   ) {
     if (!Number.isInteger(sizeMax) || sizeMax < 1 || sizeMax > MAX_QUEUE_SIZE) {
-      throw new RangeError(`queue ${index}: maximum size ${sizeMax} must be from 1 to ${MAX_QUEUE_SIZE}`);
+      throw new RangeError(
+        `queue ${index}: maximum size ${sizeMax} must be from 1 to ${MAX_QUEUE_SIZE}`,
+      );
     }
     this.size = sizeMax;
   }
@@ -133,12 +135,19 @@ export class Virtqueue {
     return undefined;
   }
 
-  private checkArea(what: string, low: number, high: number, length: number, align: number): string | undefined {
+  private checkArea(
+    what: string,
+    low: number,
+    high: number,
+    length: number,
+    align: number,
+  ): string | undefined {
     const at = hex64(low, high);
     if (high !== 0 || !this.owner.memory.isRam(low, length)) {
       return `queue ${this.index}: ${what} at ${at} (${length} bytes) is outside RAM`;
     }
-    if (low % align !== 0) return `queue ${this.index}: ${what} at ${at} is not ${align}-byte aligned`;
+    if (low % align !== 0)
+      return `queue ${this.index}: ${what} at ${at} is not ${align}-byte aligned`;
     return undefined;
   }
 
@@ -164,7 +173,9 @@ export class Virtqueue {
       return false;
     }
     if (count > this.size) {
-      return this.broken(`available index moved from ${this.lastAvail} to ${availIdx}, more than the queue size ${this.size}`);
+      return this.broken(
+        `available index moved from ${this.lastAvail} to ${availIdx}, more than the queue size ${this.size}`,
+      );
     }
     const head = memory.read16(this.avail + 4 + 2 * (this.lastAvail % this.size));
     this.lastAvail = (this.lastAvail + 1) & 0xffff;
@@ -185,7 +196,9 @@ export class Virtqueue {
     let i = head;
     for (;;) {
       if (i >= tableSize) {
-        return this.broken(`${inIndirect ? 'indirect ' : ''}descriptor index ${i} is beyond the table of ${tableSize} (chain head ${head})`);
+        return this.broken(
+          `${inIndirect ? 'indirect ' : ''}descriptor index ${i} is beyond the table of ${tableSize} (chain head ${head})`,
+        );
       }
       // A chain longer than its table must visit some descriptor twice.
       if (++visited > tableSize) return this.broken(`descriptor chain from head ${head} loops`);
@@ -198,15 +211,26 @@ export class Virtqueue {
 
       if (flags & DESC_INDIRECT) {
         if (!this.owner.indirectDescriptors) {
-          return this.broken(`descriptor ${i} is indirect but VIRTIO_F_RING_INDIRECT_DESC was not negotiated`);
+          return this.broken(
+            `descriptor ${i} is indirect but VIRTIO_F_RING_INDIRECT_DESC was not negotiated`,
+          );
         }
         if (inIndirect) return this.broken(`indirect descriptor ${i} inside an indirect table`);
-        if (flags & DESC_NEXT) return this.broken(`descriptor ${i} is indirect and has a next descriptor`);
-        if (length === 0 || length % DESC_SIZE !== 0 || length / DESC_SIZE > MAX_INDIRECT_DESCRIPTORS) {
-          return this.broken(`indirect table of descriptor ${i} has length ${length}, not a multiple of 16 from 16 to ${DESC_SIZE * MAX_INDIRECT_DESCRIPTORS}`);
+        if (flags & DESC_NEXT)
+          return this.broken(`descriptor ${i} is indirect and has a next descriptor`);
+        if (
+          length === 0 ||
+          length % DESC_SIZE !== 0 ||
+          length / DESC_SIZE > MAX_INDIRECT_DESCRIPTORS
+        ) {
+          return this.broken(
+            `indirect table of descriptor ${i} has length ${length}, not a multiple of 16 from 16 to ${DESC_SIZE * MAX_INDIRECT_DESCRIPTORS}`,
+          );
         }
         if (addrHigh !== 0 || !memory.isRam(addr, length)) {
-          return this.broken(`indirect table of descriptor ${i} at ${hex64(addr, addrHigh)} (${length} bytes) is outside RAM`);
+          return this.broken(
+            `indirect table of descriptor ${i} at ${hex64(addr, addrHigh)} (${length} bytes) is outside RAM`,
+          );
         }
         table = addr;
         tableSize = length / DESC_SIZE;
@@ -218,11 +242,15 @@ export class Virtqueue {
 
       const writable = (flags & DESC_WRITE) !== 0;
       if (!writable && chain.count > chain.readableCount) {
-        return this.broken(`descriptor ${i} is device-readable after a device-writable one (chain head ${head})`);
+        return this.broken(
+          `descriptor ${i} is device-readable after a device-writable one (chain head ${head})`,
+        );
       }
       if (length > 0) {
         if (addrHigh !== 0 || !memory.isRam(addr, length)) {
-          return this.broken(`buffer of descriptor ${i} at ${hex64(addr, addrHigh)} (${length} bytes) is outside RAM`);
+          return this.broken(
+            `buffer of descriptor ${i} at ${hex64(addr, addrHigh)} (${length} bytes) is outside RAM`,
+          );
         }
         chain.add(addr, length, writable);
       } else if (writable) {

@@ -6,11 +6,7 @@ import {
   PhysicalAccessError,
   type PhysicalMemory,
 } from '@evm/contracts';
-import {
-  DeviceStatus,
-  TransportFeature,
-  VirtioMmioRegister as R,
-} from '../src';
+import { DeviceStatus, VirtioMmioRegister as R, TransportFeature } from '../src';
 
 export const RAM_BASE = 0x8000_0000;
 export const RAM_SIZE = 1 << 20;
@@ -160,7 +156,15 @@ export class DriverQueue {
     this.used = (this.avail + 6 + 2 * size + 3) & ~3;
   }
 
-  writeDesc(i: number, addr: number, len: number, flags: number, next = 0, table = this.desc, addrHigh = 0): void {
+  writeDesc(
+    i: number,
+    addr: number,
+    len: number,
+    flags: number,
+    next = 0,
+    table = this.desc,
+    addrHigh = 0,
+  ): void {
     const at = table + 16 * i;
     this.mem.write32(at, addr);
     this.mem.write32(at + 4, addrHigh);
@@ -175,7 +179,13 @@ export class DriverQueue {
     buffers.forEach((b, k) => {
       const i = (head + k) % this.size;
       const last = k === buffers.length - 1;
-      this.writeDesc(i, b.addr, b.len, (b.write ? DESC_WRITE : 0) | (last ? 0 : DESC_NEXT), (i + 1) % this.size);
+      this.writeDesc(
+        i,
+        b.addr,
+        b.len,
+        (b.write ? DESC_WRITE : 0) | (last ? 0 : DESC_NEXT),
+        (i + 1) % this.size,
+      );
     });
     this.nextDesc = (head + buffers.length) % this.size;
     return head;

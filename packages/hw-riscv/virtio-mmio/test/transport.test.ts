@@ -3,8 +3,8 @@ import {
   DeviceStatus,
   InterruptReason,
   QEMU_VENDOR_ID,
-  VIRTIO_MMIO_MAGIC,
   VirtioMmioRegister as R,
+  VIRTIO_MMIO_MAGIC,
   VirtioMmioTransport,
 } from '../src';
 import { EchoBackend } from './echo-backend';
@@ -25,7 +25,11 @@ function setup(options: { vendorId?: number } = {}) {
   const mem = new FakeMemory();
   const irq = new RecordingLine();
   const backend = new EchoBackend();
-  const dev = new VirtioMmioTransport(backend, { memory: mem, irq }, { ...options, base: 0x1000_1000 });
+  const dev = new VirtioMmioTransport(
+    backend,
+    { memory: mem, irq },
+    { ...options, base: 0x1000_1000 },
+  );
   const driver = new TestDriver(dev, mem);
   return { mem, irq, backend, dev, driver };
 }
@@ -69,7 +73,14 @@ describe('virtio-mmio identification', () => {
 
   it('reads write-only and reserved registers as 0, and no shared memory regions', () => {
     const { driver } = setup();
-    for (const off of [R.queueNum, R.queueNotify, R.interruptAck, R.queueDescLow, R.queueReset, 0x0f8]) {
+    for (const off of [
+      R.queueNum,
+      R.queueNotify,
+      R.interruptAck,
+      R.queueDescLow,
+      R.queueReset,
+      0x0f8,
+    ]) {
       expect(driver.r(off)).toBe(0);
     }
     driver.w(R.shmSel, 0);
@@ -167,7 +178,10 @@ describe('virtio-mmio status and feature negotiation', () => {
     const reply = driver.alloc(4);
     const request = driver.alloc(4);
     mem.put(request, 'abcd');
-    q2.add([{ addr: request, len: 4 }, { addr: reply, len: 4, write: true }]);
+    q2.add([
+      { addr: request, len: 4 },
+      { addr: reply, len: 4, write: true },
+    ]);
     driver.notify(0);
     expect(mem.text(reply, 4)).toBe('ABCD');
   });
@@ -204,17 +218,49 @@ describe('virtio-mmio queue registers', () => {
     expect(dev.lastProblem).toBe(`queue 0: size ${size} is not a power of two from 1 to 16`);
   });
 
-  it.each([
-    ['descriptor table outside RAM', { desc: 0x1000 }, /descriptor table at 0x00001000 \(256 bytes\) is outside RAM/],
-    ['descriptor table running off the end of RAM', { desc: RAM_BASE + 0x10_0000 - 128 }, /descriptor table .* outside RAM/],
-    ['misaligned descriptor table', { desc: RAM_BASE + 8 }, /descriptor table at 0x80000008 is not 16-byte aligned/],
-    ['misaligned available ring', { avail: RAM_BASE + 0x1001 }, /available ring at 0x80001001 is not 2-byte aligned/],
-    ['misaligned used ring', { used: RAM_BASE + 0x2002 }, /used ring at 0x80002002 is not 4-byte aligned/],
+  interface Layout {
+    desc?: number;
+    avail?: number;
+    used?: number;
+    usedHigh?: number;
+  }
+  it.each<[string, Layout, RegExp]>([
+    [
+      'descriptor table outside RAM',
+      { desc: 0x1000 },
+      /descriptor table at 0x00001000 \(256 bytes\) is outside RAM/,
+    ],
+    [
+      'descriptor table running off the end of RAM',
+      { desc: RAM_BASE + 0x10_0000 - 128 },
+      /descriptor table .* outside RAM/,
+    ],
+    [
+      'misaligned descriptor table',
+      { desc: RAM_BASE + 8 },
+      /descriptor table at 0x80000008 is not 16-byte aligned/,
+    ],
+    [
+      'misaligned available ring',
+      { avail: RAM_BASE + 0x1001 },
+      /available ring at 0x80001001 is not 2-byte aligned/,
+    ],
+    [
+      'misaligned used ring',
+      { used: RAM_BASE + 0x2002 },
+      /used ring at 0x80002002 is not 4-byte aligned/,
+    ],
     ['used ring above 4 GiB', { usedHigh: 1 }, /used ring at 0x180002000 .* outside RAM/],
   ])('needs a reset for a %s', (_what, layout, message) => {
     const { driver, dev } = setup();
     driver.negotiate();
-    driver.programQueue(0, 16, layout.desc ?? RAM_BASE, layout.avail ?? RAM_BASE + 0x1000, layout.used ?? RAM_BASE + 0x2000);
+    driver.programQueue(
+      0,
+      16,
+      layout.desc ?? RAM_BASE,
+      layout.avail ?? RAM_BASE + 0x1000,
+      layout.used ?? RAM_BASE + 0x2000,
+    );
     if (layout.usedHigh) driver.w(R.queueDeviceHigh, layout.usedHigh);
     driver.w(R.queueReady, 1);
     expect(driver.r(R.queueReady)).toBe(0);
@@ -241,7 +287,10 @@ describe('virtio-mmio notifications and interrupts', () => {
     const request = driver.alloc(5);
     const reply = driver.alloc(5);
     mem.put(request, 'hello');
-    const head = q.add([{ addr: request, len: 5 }, { addr: reply, len: 5, write: true }]);
+    const head = q.add([
+      { addr: request, len: 5 },
+      { addr: reply, len: 5, write: true },
+    ]);
     expect(irq.level).toBe(false);
     driver.notify(0);
     expect(q.takeUsed()).toEqual([{ id: head, len: 5 }]);
@@ -262,7 +311,10 @@ describe('virtio-mmio notifications and interrupts', () => {
     const request = driver.alloc(2);
     const reply = driver.alloc(2);
     mem.put(request, 'ok');
-    q.add([{ addr: request, len: 2 }, { addr: reply, len: 2, write: true }]);
+    q.add([
+      { addr: request, len: 2 },
+      { addr: reply, len: 2, write: true },
+    ]);
     driver.notify(0);
     expect(backend.notified).toEqual([]);
     expect(q.usedIdx).toBe(0);
@@ -291,7 +343,9 @@ describe('virtio-mmio notifications and interrupts', () => {
     q.setAvailIdx(9);
     driver.notify(0);
     expect(driver.status & S.needsReset).toBe(S.needsReset);
-    expect(dev.lastProblem).toBe('queue 0: available index moved from 0 to 9, more than the queue size 4');
+    expect(dev.lastProblem).toBe(
+      'queue 0: available index moved from 0 to 9, more than the queue size 4',
+    );
     expect(driver.r(R.interruptStatus)).toBe(InterruptReason.configChange);
     expect(irq.level).toBe(true);
     expect(dev.live).toBe(false);

@@ -1,4 +1,10 @@
-import { DeviceStatus, DescriptorChain, InterruptReason, VirtioMmioRegister as R, VirtioMmioTransport } from '../src';
+import {
+  DescriptorChain,
+  DeviceStatus,
+  InterruptReason,
+  VirtioMmioRegister as R,
+  VirtioMmioTransport,
+} from '../src';
 import { EchoBackend } from './echo-backend';
 import {
   DESC_INDIRECT,
@@ -39,7 +45,9 @@ describe('split virtqueue: descriptor chains', () => {
     const head = q.add([request('vir'), request('tio-'), request('mmio'), ...out]);
     driver.notify(0);
     expect(q.takeUsed()).toEqual([{ id: head, len: 11 }]);
-    expect(mem.text(out[0]!.addr, 3) + mem.text(out[1]!.addr, 1) + mem.text(out[2]!.addr, 7)).toBe('VIRTIO-MMIO');
+    expect(mem.text(out[0]!.addr, 3) + mem.text(out[1]!.addr, 1) + mem.text(out[2]!.addr, 7)).toBe(
+      'VIRTIO-MMIO',
+    );
   });
 
   it('serves several chains in order and returns each head with its length', () => {
@@ -73,7 +81,8 @@ describe('split virtqueue: descriptor chains', () => {
       const head = q.add([input, out]);
       driver.notify(0);
       const used = q.takeUsed();
-      if (used.length !== 1 || used[0]!.id !== head) throw new Error(`request ${i}: got ${JSON.stringify(used)}`);
+      if (used.length !== 1 || used[0]!.id !== head)
+        throw new Error(`request ${i}: got ${JSON.stringify(used)}`);
       driver.ack();
     }
     expect(q.usedIdx).toBe(65_540 & 0xffff);
@@ -95,7 +104,13 @@ describe('split virtqueue: descriptor chains', () => {
     expect(chain.read(mem, into, 6)).toBe(2);
     expect(chain.write(mem, Buffer.from('XYZ'), 6)).toBe(2);
     expect(mem.text(mem.base + 206, 2)).toBe('XY');
-    expect([chain.head, chain.count, chain.readableCount, chain.readableBytes, chain.writableBytes]).toEqual([3, 3, 2, 8, 8]);
+    expect([
+      chain.head,
+      chain.count,
+      chain.readableCount,
+      chain.readableBytes,
+      chain.writableBytes,
+    ]).toEqual([3, 3, 2, 8, 8]);
   });
 
   it('grows a chain past its first capacity (a long indirect table)', () => {
@@ -103,7 +118,9 @@ describe('split virtqueue: descriptor chains', () => {
     const pieces = 'abcdefghijklmnopqrstuvwxyz'.split('').map((ch) => request(ch));
     const out = reply(26);
     const table = driver.alloc(16 * 27);
-    pieces.forEach((p, i) => q.writeDesc(i, p.addr, p.len, DESC_NEXT, i + 1, table));
+    pieces.forEach((p, i) => {
+      q.writeDesc(i, p.addr, p.len, DESC_NEXT, i + 1, table);
+    });
     q.writeDesc(26, out.addr, out.len, DESC_WRITE, 0, table);
     q.writeDesc(1, table, 16 * 27, DESC_INDIRECT);
     q.offer(1);
@@ -145,13 +162,41 @@ describe('split virtqueue: indirect descriptors', () => {
   });
 
   const bad: Array<[string, (t: ReturnType<typeof running>, table: number) => void, RegExp]> = [
-    ['without the feature', (t, table) => t.q.writeDesc(0, table, 16, DESC_INDIRECT), /VIRTIO_F_RING_INDIRECT_DESC was not negotiated/],
-    ['with a next descriptor', (t, table) => t.q.writeDesc(0, table, 16, DESC_INDIRECT | DESC_NEXT, 1), /indirect and has a next descriptor/],
-    ['of a length that is not a multiple of 16', (t, table) => t.q.writeDesc(0, table, 24, DESC_INDIRECT), /length 24, not a multiple of 16/],
-    ['of length 0', (t, table) => t.q.writeDesc(0, table, 0, DESC_INDIRECT), /length 0, not a multiple of 16/],
-    ['longer than 1024 entries', (t, table) => t.q.writeDesc(0, table, 16 * 1025, DESC_INDIRECT), /length 16400/],
-    ['outside RAM', (t) => t.q.writeDesc(0, 0x4000_0000, 16, DESC_INDIRECT), /indirect table of descriptor 0 at 0x40000000 \(16 bytes\) is outside RAM/],
-    ['above 4 GiB', (t, table) => t.q.writeDesc(0, table, 16, DESC_INDIRECT, 0, t.q.desc, 1), /at 0x1800.* is outside RAM/],
+    [
+      'without the feature',
+      (t, table) => t.q.writeDesc(0, table, 16, DESC_INDIRECT),
+      /VIRTIO_F_RING_INDIRECT_DESC was not negotiated/,
+    ],
+    [
+      'with a next descriptor',
+      (t, table) => t.q.writeDesc(0, table, 16, DESC_INDIRECT | DESC_NEXT, 1),
+      /indirect and has a next descriptor/,
+    ],
+    [
+      'of a length that is not a multiple of 16',
+      (t, table) => t.q.writeDesc(0, table, 24, DESC_INDIRECT),
+      /length 24, not a multiple of 16/,
+    ],
+    [
+      'of length 0',
+      (t, table) => t.q.writeDesc(0, table, 0, DESC_INDIRECT),
+      /length 0, not a multiple of 16/,
+    ],
+    [
+      'longer than 1024 entries',
+      (t, table) => t.q.writeDesc(0, table, 16 * 1025, DESC_INDIRECT),
+      /length 16400/,
+    ],
+    [
+      'outside RAM',
+      (t) => t.q.writeDesc(0, 0x4000_0000, 16, DESC_INDIRECT),
+      /indirect table of descriptor 0 at 0x40000000 \(16 bytes\) is outside RAM/,
+    ],
+    [
+      'above 4 GiB',
+      (t, table) => t.q.writeDesc(0, table, 16, DESC_INDIRECT, 0, t.q.desc, 1),
+      /at 0x1800.* is outside RAM/,
+    ],
     [
       'nested in another indirect table',
       (t, table) => {
@@ -277,7 +322,9 @@ describe('split virtqueue: broken rings never reach the host', () => {
     build(t);
     expect(() => t.driver.notify(0)).not.toThrow();
     expect(t.needsReset()).toBe(true);
-    expect(t.dev.lastProblem).toEqual(message instanceof RegExp ? expect.stringMatching(message) : message);
+    expect(t.dev.lastProblem).toEqual(
+      message instanceof RegExp ? expect.stringMatching(message) : message,
+    );
     expect(t.driver.r(R.interruptStatus)).toBe(InterruptReason.configChange);
     expect(t.q.usedIdx).toBe(0);
   });
