@@ -405,6 +405,21 @@ export class Kernel implements KernelSubsystem {
     }
   }
 
+  /**
+   * Guest driver components: maps the device window [pa, pa + bytes), which
+   * must lie outside RAM, at `va` (read/write, part of the boot state).
+   */
+  mapDevice(comp: Component, pa: number, bytes: number, va: number): void {
+    if (comp.space === null) throw new EvmError('EVM_INVALID_ARGUMENT', `component "${comp.name}" is native: it reaches devices through the host`);
+    const s = this.cpu!.state;
+    const start = pa >>> 0;
+    if (!Number.isInteger(bytes) || bytes <= 0 || (start < s.ramBaseU + s.ramSize && start + bytes > s.ramBaseU)) {
+      throw new EvmError('EVM_INVALID_ARGUMENT', `component "${comp.name}": device window ${hex(pa)}+${bytes} must be outside RAM`);
+    }
+    const r = comp.space.mapDevice(va, start, bytes);
+    if (r !== Kerr.Ok) throw new EvmError('EVM_INVALID_ARGUMENT', `component "${comp.name}": cannot map device ${hex(pa)} at ${hex(va)} (error ${r})`);
+  }
+
   /** Interrupt `line` becomes a send to `endpoint`. */
   bindInterrupt(line: number, endpoint: Endpoint): void {
     if (!Number.isInteger(line) || line < 0 || line >= this.irqPending.length) {

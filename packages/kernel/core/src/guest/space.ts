@@ -18,7 +18,9 @@ interface ImagePage {
 
 interface Mapping {
   readonly va: number;
-  readonly region: Region;
+  /** Physical start and pages: a region's frames, or a device window outside RAM. */
+  readonly pa: number;
+  readonly pages: number;
   readonly pte: number;
 }
 
@@ -101,7 +103,7 @@ export class GuestSpace {
         this.mapStack(tid, pa);
       }
     }
-    for (const m of this.bootMappings) this.mapPages(m.va, m.region, m.pte);
+    for (const m of this.bootMappings) this.mapPages(m.va, m.pa, m.pages, m.pte);
   }
 
   /** Initial stack pointer of thread `tid` in this space (its stack is mapped on first use); -1 when out of memory. */
@@ -126,15 +128,32 @@ export class GuestSpace {
     if ((start & (PAGE - 1)) !== 0 || start < USER_MIN || start + region.size > this.limit) return Kerr.BadAddress;
     if ((mapFlags & ~(MapFlags.Read | MapFlags.Write | MapFlags.Execute)) !== 0 || mapFlags === 0) return Kerr.Invalid;
     if (this.pgtbl.anyMapped(start, region.size)) return Kerr.Busy;
-    const pte = pteFlags(mapFlags);
-    if (!this.mapPages(start, region, pte)) return Kerr.NoMemory;
-    if (boot) this.bootMappings.push({ va: start, region, pte });
+    return this.mapPhysical(start, region.base, region.pages, pteFlags(mapFlags), boot);
+  }
+
+  /**
+   * Maps a device's register window (physical, outside RAM) at `va`, read and
+   * write: a driver component touches its device directly. Always part of the
+   * boot state. Returns a `Kerr`.
+   */
+  mapDevice(va: number, pa: number, bytes: number): number {
+    const start = va >>> 0;
+    if ((start & (PAGE - 1)) !== 0 || (pa & (PAGE - 1)) !== 0 || bytes <= 0) return Kerr.BadAddress;
+    const pages = Math.ceil(bytes / PAGE);
+    if (start < USER_MIN || start + pages * PAGE > this.limit) return Kerr.BadAddress;
+    if (this.pgtbl.anyMapped(start, pages * PAGE)) return Kerr.Busy;
+    return this.mapPhysical(start, pa >>> 0, pages, PTE_R | PTE_W, true);
+  }
+
+  private mapPhysical(va: number, pa: number, pages: number, pte: number, boot: boolean): number {
+    if (!this.mapPages(va, pa, pages, pte)) return Kerr.NoMemory;
+    if (boot) this.bootMappings.push({ va, pa, pages, pte });
     return Kerr.Ok;
   }
 
-  private mapPages(va: number, region: Region, pte: number): boolean {
-    for (let i = 0; i < region.pages; i++) {
-      if (!this.pgtbl.map(va + i * PAGE, region.base + i * PAGE, pte)) return false;
+  private mapPages(va: number, pa: number, pages: number, pte: number): boolean {
+    for (let i = 0; i < pages; i++) {
+      if (!this.pgtbl.map(va + i * PAGE, pa + i * PAGE, pte)) return false;
     }
     return true;
   }
