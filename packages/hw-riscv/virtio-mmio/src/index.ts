@@ -25,6 +25,7 @@ export {
   InterruptReason,
   MAX_CONFIG_SIZE,
   QEMU_VENDOR_ID,
+  QEMU_QUEUE_SIZE_MAX,
   TransportFeature,
   VIRTIO_MMIO_MAGIC,
   VIRTIO_MMIO_SIZE,

@@ -48,6 +48,11 @@ export const VIRTIO_MMIO_MAGIC = 0x7472_6976;
 export const VIRTIO_MMIO_VERSION = 2;
 /** "QEMU" in little-endian ASCII: what QEMU `virt` reports, so guest output compares equal. */
 export const QEMU_VENDOR_ID = 0x554d_4551;
+/**
+ * QueueNumMax of every queue of the devices here: QEMU's virtio-mmio reports
+ * its limit (1024) whatever the device, so drivers size queues alike on both.
+ */
+export const QEMU_QUEUE_SIZE_MAX = 1024;
 /** Size of the register window (QEMU maps 0x200 bytes of each 4 KiB slot). */
 export const VIRTIO_MMIO_SIZE = 0x200;
 /** Largest device configuration space the window has room for. */

@@ -31,7 +31,7 @@ function running(options: VirtioConsoleOptions = {}, console = new FakeConsole()
 }
 
 describe('virtio console', () => {
-  it('is device 3 with two 128-entry queues and the emergency-write feature', () => {
+  it('is device 3 with two queues of up to 1024 entries and the emergency-write feature', () => {
     const { driver, dev } = setup();
     expect(driver.r(R.deviceId)).toBe(3);
     expect(dev.name).toBe('virtio.console');
@@ -40,7 +40,7 @@ describe('virtio console', () => {
       driver.w(R.queueSel, i);
       return driver.r(R.queueNumMax);
     };
-    expect([max(0), max(1), max(2)]).toEqual([128, 128, 0]);
+    expect([max(0), max(1), max(2)]).toEqual([1024, 1024, 0]);
   });
 
   it('has a 12-byte config: no size, one port, emerg_wr', () => {

@@ -30,13 +30,13 @@ function counting() {
 }
 
 describe('virtio entropy', () => {
-  it('is device 4 with one 8-entry queue, no device features and no config', () => {
+  it('is device 4 with one queue of up to 1024 entries, no device features and no config', () => {
     const { driver, dev } = running();
     expect(driver.r(R.deviceId)).toBe(4);
     expect(dev.name).toBe('virtio.rng');
     expect(driver.deviceFeatures() & 0xff_ffffn).toBe(0n);
     driver.w(R.queueSel, 0);
-    expect(driver.r(R.queueNumMax)).toBe(8);
+    expect(driver.r(R.queueNumMax)).toBe(1024);
     driver.w(R.queueSel, 1);
     expect(driver.r(R.queueNumMax)).toBe(0);
     expect(dev.read(0x100, 4)).toBe(0xffff_ffff);

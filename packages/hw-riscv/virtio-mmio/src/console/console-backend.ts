@@ -2,7 +2,7 @@ import { type ConsolePort, PhysicalAccessError } from '@evm/contracts';
 import type { VirtioBackend, VirtioDeviceHost } from '../backend';
 import { ConfigSpace } from '../config-space';
 import { DescriptorChain } from '../descriptor-chain';
-import { VirtioDeviceId } from '../registers';
+import { QEMU_QUEUE_SIZE_MAX, VirtioDeviceId } from '../registers';
 import { PendingInput } from './pending-input';
 
 export interface VirtioConsoleOptions {
@@ -22,8 +22,6 @@ export const ConsoleFeature = {
 /** Port 0's queues (no multiport: there are only these two). */
 export const CONSOLE_RECEIVE_QUEUE = 0;
 export const CONSOLE_TRANSMIT_QUEUE = 1;
-/** QEMU's queue size for virtio-serial. */
-const QUEUE_SIZE = 128;
 /** Config layout: cols u16, rows u16, max_nr_ports u32, emerg_wr u32. */
 const CONFIG_SIZE = 12;
 const CONFIG_MAX_PORTS = 4;
@@ -41,7 +39,7 @@ const TRANSMIT_PIECE = 64 * 1024;
 export class VirtioConsoleBackend implements VirtioBackend {
   readonly deviceId = VirtioDeviceId.console;
   readonly features = 1n << BigInt(ConsoleFeature.emergencyWrite);
-  readonly queueSizes = [QUEUE_SIZE, QUEUE_SIZE];
+  readonly queueSizes = [QEMU_QUEUE_SIZE_MAX, QEMU_QUEUE_SIZE_MAX];
   readonly configSize = CONFIG_SIZE;
 
   private host!: VirtioDeviceHost;

@@ -1,15 +1,13 @@
 import { randomFillSync } from 'node:crypto';
 import type { VirtioBackend, VirtioDeviceHost } from '../backend';
 import { DescriptorChain } from '../descriptor-chain';
-import { VirtioDeviceId } from '../registers';
+import { QEMU_QUEUE_SIZE_MAX, VirtioDeviceId } from '../registers';
 
 /** Fills `into` with random bytes. */
 export type RandomSource = (into: Uint8Array) => void;
 
 /** Most bytes given for one request; a driver asking more gets this many (the used length says so). */
 export const MAX_ENTROPY_PER_REQUEST = 64 * 1024;
-/** QEMU's queue size for virtio-rng. */
-const QUEUE_SIZE = 8;
 
 /**
  * The virtio entropy device (device id 4): every buffer on its one request
@@ -19,7 +17,7 @@ const QUEUE_SIZE = 8;
 export class VirtioEntropyBackend implements VirtioBackend {
   readonly deviceId = VirtioDeviceId.entropy;
   readonly features = 0n;
-  readonly queueSizes = [QUEUE_SIZE];
+  readonly queueSizes = [QEMU_QUEUE_SIZE_MAX];
   readonly configSize = 0;
 
   private host!: VirtioDeviceHost;
