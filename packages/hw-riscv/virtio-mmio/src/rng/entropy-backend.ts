@@ -22,7 +22,9 @@ export class VirtioEntropyBackend implements VirtioBackend {
 
   private host!: VirtioDeviceHost;
   private readonly chain = new DescriptorChain();
-  private readonly scratch = new Uint8Array(4096);
+  /** Random bytes fetched ahead: one source call serves many small requests. */
+  private readonly pool = new Uint8Array(4096);
+  private poolUsed = this.pool.length;
 
   constructor(private readonly source: RandomSource = (into) => randomFillSync(into)) {}
 
@@ -45,14 +47,24 @@ export class VirtioEntropyBackend implements VirtioBackend {
       const wanted = Math.min(chain.writableBytes, MAX_ENTROPY_PER_REQUEST);
       let written = 0;
       while (written < wanted) {
-        const piece = this.scratch.subarray(0, Math.min(this.scratch.length, wanted - written));
-        this.source(piece);
+        const piece = this.take(wanted - written);
         written += chain.write(memory, piece, written);
+        piece.fill(0); // no copy of what the guest got stays in the host
       }
       requests.push(chain.head, written);
     }
-    this.scratch.fill(0); // no copy of what the guest got stays in the host
     requests.signalUsed();
+  }
+
+  /** Up to `n` fresh random bytes from the pool, refilled when empty. */
+  private take(n: number): Uint8Array {
+    if (this.poolUsed === this.pool.length) {
+      this.source(this.pool);
+      this.poolUsed = 0;
+    }
+    const piece = this.pool.subarray(this.poolUsed, Math.min(this.pool.length, this.poolUsed + n));
+    this.poolUsed += piece.length;
+    return piece;
   }
 
   reset(): void {}
