@@ -56,8 +56,8 @@ class Ram {
   }
 }
 
-/** Sets up `queue` (size 256) and returns a function that runs one request of `buffers` through it. */
-function driverFor(dev, memory, queue, buffers) {
+/** Sets up `queue` (size 256) with its rings in RAM; returns the driver-side state for `request`. */
+function driverFor(dev, queue, buffers) {
   const size = 256;
   const desc = RAM_BASE + 0x1_0000 * (queue + 1);
   const avail = desc + 16 * size;
@@ -125,7 +125,7 @@ const results = [];
     console: { write() {} },
     irq: { set: (l) => (irqs += l ? 1 : 0) },
   });
-  const q = driverFor(dev, memory, 0, [{ addr: RAM_BASE + 0x8_0000, len: 16, write: true }]);
+  const q = driverFor(dev, 0, [{ addr: RAM_BASE + 0x8_0000, len: 16, write: true }]);
   dev.write(R.status, 4, 15);
   results.push(measure('virtio.rng 16-byte request', () => request(dev, memory, q, 0)));
   if (irqs === 0) throw new Error('no interrupts were raised');
@@ -138,7 +138,7 @@ const results = [];
     { ...base, memory, console: console_, irq: { set() {} } },
     { input: false },
   );
-  const q = driverFor(dev, memory, 1, [
+  const q = driverFor(dev, 1, [
     { addr: RAM_BASE + 0x8_0000, len: 16 },
     { addr: RAM_BASE + 0x8_1000, len: 48 },
   ]);
