@@ -518,6 +518,7 @@ export class Interpreter implements ExecutionEngine {
           case Op.ECALL:
             s.pc = (pageVBase + (i << 1)) | 0;
             s.retired = end - left - 1;
+            if (s.ecallToHost()) return 'trap';
             s.ecall();
             break;
           case Op.EBREAK:

@@ -4,10 +4,10 @@ import * as a from '../src/asm';
 import { Program } from '../src/asm';
 import { enterMode, halt, machine, RAM_BASE, trapHandler, trapToHalt } from './helpers';
 
-/** A machine in host-trap mode running `body` in U-mode (entered from M through mret). */
 /** The external-interrupt line, typed as the contracts expect. */
 const MEI = Irq.MachineExternal as number as InterruptCause;
 
+/** A machine in host-trap mode running `body` in U-mode (entered from M through mret). */
 function userProgram(body: (p: Program) => void) {
   const m = machine();
   const p = new Program();
@@ -55,6 +55,22 @@ describe('host-trap mode', () => {
     expect(m.run()).toBe('halt');
     expect(m.hart.x[11]).toBe(9);
     expect(m.hart.instret).toBe(before + 1 + 2);
+  });
+
+  it('ecalls in a loop come back one by one with the retired count exact', () => {
+    const { m, p } = userProgram((p) => {
+      p.label('loop').emit(a.addi(21, 21, 1)).label('call').emit(a.ecall());
+      p.ref('loop', (o) => a.jal(0, o));
+    });
+    expect(m.run()).toBe('trap');
+    const first = m.hart.instret;
+    for (let i = 0; i < 100; i++) {
+      expect(m.hart.hostTrap.epc >>> 0).toBe(p.address('call'));
+      m.hart.pc = p.address('call') + 4;
+      expect(m.run()).toBe('trap');
+    }
+    expect(m.hart.x[21]).toBe(101);
+    expect(m.hart.instret).toBe(first + 100 * 2); // jal + addi per round; the ecall never retires
   });
 
   it('page faults under Sv32 go to the host with the faulting address', () => {
