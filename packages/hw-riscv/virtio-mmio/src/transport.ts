@@ -228,7 +228,7 @@ export class VirtioMmioTransport implements MmioDevice, VirtioDeviceHost, Virtqu
         this.writeQueueReady(value);
         break;
       case R.queueNotify:
-        this.notify(value & 0xffff);
+        this.notify(value); // the queue index (VIRTIO_F_NOTIFICATION_DATA is not offered)
         break;
       case R.interruptAck:
         this.interruptStatus &= ~value;

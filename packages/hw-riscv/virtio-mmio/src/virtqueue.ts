@@ -151,13 +151,6 @@ export class Virtqueue {
     return undefined;
   }
 
-  /** Entries the driver has made available and the device has not taken yet. */
-  get pending(): number {
-    if (!this.ready || !this.owner.live) return 0;
-    const count = (this.owner.memory.read16(this.avail + 2) - this.lastAvail) & 0xffff;
-    return count > this.size ? 0 : count;
-  }
-
   /**
    * Takes the next available chain into `chain`. False when there is none,
    * the device is not live, or the ring is broken (then the owner was told).

@@ -275,6 +275,7 @@ describe('virtio-mmio queue registers', () => {
     driver.w(R.queueReady, 1);
     expect(driver.r(R.queueReady)).toBe(0);
     driver.notify(7);
+    driver.notify(0x1_0000); // not queue 0: the whole value is the index
     driver.notify(1); // exists but not ready
     expect(backend.notified).toEqual([0]); // only the DRIVER_OK sweep
     expect(driver.status & S.needsReset).toBe(0);
