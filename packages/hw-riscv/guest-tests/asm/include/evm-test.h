@@ -22,7 +22,7 @@
  * Expected traps: EXPECT_TRAP(n, cause, code...) arms the default handler
  * with a resume address; the handler records mcause/mtval/mepc/mstatus in
  * trap_cause/trap_tval/trap_epc/trap_status and continues in M-mode at the
- * resume point with MIE clear. A trap while the handler is not armed prints the CSRs and
+ * resume point with MIE and MPRV clear. A trap while the handler is not armed prints the CSRs and
  * fails the running test.
  */
 #ifndef EVM_TEST_H
@@ -351,10 +351,11 @@ trap_default: \
   csrr t3, mstatus; \
   sw t3, 12(t5); \
   csrw mepc, t4; \
-  /* resume in M-mode with interrupts off */ \
+  /* resume in M-mode with interrupts off and MPRV clear (else the mret \
+   * below leaves MPP = U and M-mode loads would be translated) */ \
   li t4, MSTATUS_MPP; \
   csrs mstatus, t4; \
-  li t4, MSTATUS_MPIE; \
+  li t4, MSTATUS_MPIE | MSTATUS_MPRV; \
   csrc mstatus, t4; \
   mret; \
  \
