@@ -254,8 +254,13 @@ export interface KernelPort {
   now(): number;
 }
 
-/** A native thread: a generator that yields `Wait`s; returning ends the thread. */
-export type NativeThreadBody = (port: KernelPort, arg: number) => Generator<Wait, void, number>;
+/**
+ * A native thread: a generator the kernel steps. Yielding a `Wait` makes a
+ * system call that may block; a bare `yield` is a preemption point (the
+ * thread runs on unless its budget ran out or a more urgent thread woke);
+ * returning ends the thread. Each step is charged to the thread's budget.
+ */
+export type NativeThreadBody = (port: KernelPort, arg: number) => Generator<Wait | undefined, void, number>;
 
 /** A TypeScript object behind capabilities, exactly like a guest component. */
 export interface NativeComponent {

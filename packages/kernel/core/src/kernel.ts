@@ -643,7 +643,7 @@ export class Kernel implements KernelSubsystem {
       const r = t.request;
       ret = this.syscall(t, home, r[0]!, r[1]!, r[2]!, r[3]!, r[4]!, r[5]!, true);
     } else {
-      ret = this.selfOp(t, home, SelfOp.Yield, 0, 0, 0, 0, true);
+      ret = Kerr.Ok; // a bare `yield` is a preemption point: run on unless the budget ran out
     }
     if (t.unwindTo !== -1) {
       this.settleUnwind(t, -1);
