@@ -4,7 +4,7 @@
 # the repository root installs it). The ELFs are committed, so the tests run
 # without a cross compiler; rebuild after changing a source.
 #   sh build.sh            build everything
-#   sh build.sh asm        only one group: asm (with asm/negative), c or bench
+#   sh build.sh asm        only one group: asm (with asm/negative, asm/tohost), c or bench
 set -eu
 cd "$(dirname "$0")"
 
@@ -28,7 +28,7 @@ C_FLAGS="-march=rv32imac -mabi=ilp32 --specs=picolibc.specs --oslib=semihost --c
   -Wl,--defsym=__ram=0x80400000 -Wl,--defsym=__ram_size=0x3c00000"
 
 group=${1:-all}
-mkdir -p elf/asm elf/negative elf/c elf/bench
+mkdir -p elf/asm elf/negative elf/tohost elf/c elf/bench
 
 if [ "$group" = all ] || [ "$group" = asm ]; then
   for src in asm/*.S; do
@@ -36,12 +36,14 @@ if [ "$group" = all ] || [ "$group" = asm ]; then
     $CC $ASM_FLAGS -o "elf/asm/$name.elf" "$src"
     $STRIP -g "elf/asm/$name.elf"
   done
-  # tests that must fail, proving failures are detected
-  mkdir -p elf/negative
-  for src in asm/negative/*.S; do
-    name=$(basename "$src" .S)
-    $CC $ASM_FLAGS -o "elf/negative/$name.elf" "$src"
-    $STRIP -g "elf/negative/$name.elf"
+  # tests that must fail (proving failures are seen) and tests that end
+  # through tohost alone (for eVM; QEMU would not stop)
+  for dir in negative tohost; do
+    for src in asm/$dir/*.S; do
+      name=$(basename "$src" .S)
+      $CC $ASM_FLAGS -o "elf/$dir/$name.elf" "$src"
+      $STRIP -g "elf/$dir/$name.elf"
+    done
   done
 fi
 

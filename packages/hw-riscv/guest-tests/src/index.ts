@@ -9,6 +9,7 @@ export {
   type GuestProgram,
   PACKAGE_DIR,
   STARTUP_BASELINE_ELF,
+  TOHOST_TESTS,
 } from './programs';
 export {
   QEMU,

@@ -39,6 +39,16 @@ export const FAILING_ASM_TEST = {
   test: 7,
 } as const;
 
+/**
+ * Programs that end through the `tohost` symbol alone (no test finisher), as
+ * the official RISC-V test environments do: for eVM only (QEMU virt ignores
+ * tohost and would not stop).
+ */
+export const TOHOST_TESTS = {
+  passes: path.join(ELF_DIR, 'tohost', 'passes.elf'),
+  failsTest9: path.join(ELF_DIR, 'tohost', 'fails-test-9.elf'),
+} as const;
+
 const c = (name: string, extra: Omit<GuestProgram, 'name' | 'elf'>): GuestProgram => ({
   name,
   elf: path.join(ELF_DIR, 'c', `${name}.elf`),

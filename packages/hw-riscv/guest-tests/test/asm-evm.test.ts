@@ -1,5 +1,5 @@
 import { runElf } from '@evm/board-virt';
-import { asmTests, FAILING_ASM_TEST, TIERS } from '../src';
+import { asmTests, FAILING_ASM_TEST, TIERS, TOHOST_TESTS } from '../src';
 
 // The asm tests are small: a few hundred thousand instructions at most.
 const BUDGET = 5_000_000;
@@ -41,5 +41,19 @@ describe.each(TIERS)('asm tests on eVM, %s tier', (tier) => {
     const r = await runElf(FAILING_ASM_TEST.elf, { tier, maxInstructions: BUDGET });
     expect(r.status).toBe(FAILING_ASM_TEST.test);
     expect(r.stdout).toBe(`FAIL ${FAILING_ASM_TEST.test}\n`);
+  });
+
+  it('ends on tohost alone: 1 passes, (n << 1) | 1 fails test n', async () => {
+    const pass = await runElf(TOHOST_TESTS.passes, { tier, maxInstructions: BUDGET });
+    expect({ status: pass.status, reason: pass.reason }).toEqual({
+      status: 0,
+      reason: expect.stringMatching(/tohost/),
+    });
+    const failed = await runElf(TOHOST_TESTS.failsTest9, { tier, maxInstructions: BUDGET });
+    expect({ status: failed.status, reason: failed.reason, uart: failed.stdout }).toEqual({
+      status: 9,
+      reason: expect.stringMatching(/tohost.*9/),
+      uart: 'FAIL 9\n',
+    });
   });
 });

@@ -12,6 +12,7 @@ import {
   qemuArgs,
   runQemu,
   STARTUP_BASELINE_ELF,
+  TOHOST_TESTS,
 } from '../src';
 
 const sources = (dir: string, ext: string) =>
@@ -34,6 +35,7 @@ describe('the program lists', () => {
     const elfs = [
       ...asmTests().map((t) => t.elf),
       FAILING_ASM_TEST.elf,
+      ...Object.values(TOHOST_TESTS),
       ...C_PROGRAMS.map((p) => p.elf),
       ...BENCHMARKS.map(benchmarkElf),
       STARTUP_BASELINE_ELF,
@@ -45,7 +47,11 @@ describe('the program lists', () => {
   });
 
   it('keep the tohost symbol in the asm ELFs (the board finds it in the symbol table)', () => {
-    for (const t of [...asmTests(), { name: 'negative', elf: FAILING_ASM_TEST.elf }]) {
+    const extra = [FAILING_ASM_TEST.elf, ...Object.values(TOHOST_TESTS)].map((elf) => ({
+      name: elf,
+      elf,
+    }));
+    for (const t of [...asmTests(), ...extra]) {
       const image = parseElf(readFileSync(t.elf), t.name);
       expect(image.symbols.get('tohost')).toBeGreaterThanOrEqual(0x8000_0000);
     }
