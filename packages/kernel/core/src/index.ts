@@ -13,9 +13,11 @@ export {
   stacksBase,
   USER_MIN,
 } from './guest/image';
+export { GuestContexts } from './guest/contexts';
+export { GuestCpu } from './guest/cpu';
 export { GuestSpace } from './guest/space';
+export { FAULT_KINDS, FAULT_SIGNAL, FaultSignal, makeFault } from './faults';
 export {
-  FAULT_SIGNAL,
   Kernel,
   type KernelOptions,
   type KernelRunOptions,
@@ -26,6 +28,7 @@ export {
 export { Liveness } from './liveness';
 export { FramePool, PAGE } from './memory';
 export { CapTable, Endpoint, Gate, type KernelObject, Region, SchedulerLink } from './objects';
+export { captblOperation, pgtblOperation } from './ops';
 export { PageTable } from './pgtbl';
 export { Port } from './port';
 export { Thread } from './thread';

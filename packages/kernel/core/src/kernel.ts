@@ -44,16 +44,17 @@ import {
 import type { RiscvHart } from '@evm/hw-hart';
 import { Component } from './component';
 import { GuestCpu } from './guest/cpu';
+import { GuestContexts } from './guest/contexts';
 import { parseElf } from './guest/elf';
 import { checkGuestImage, type GuestImage } from './guest/image';
 import { GuestSpace } from './guest/space';
+import { FAULT_KINDS, FAULT_SIGNAL, makeFault } from './faults';
 import { Liveness } from './liveness';
 import { FramePool, PAGE } from './memory';
 import { CapTable, Endpoint, Gate, type KernelObject, Region, SchedulerLink } from './objects';
+import { captblOperation, pgtblOperation } from './ops';
 import { Port } from './port';
 import {
-  CTX_PC,
-  CTX_WORDS,
   SCHED_WAIT_DISPATCH,
   SCHED_WAIT_IDLE,
   SCHED_WAIT_NONE,
@@ -75,12 +76,6 @@ const EXITED = ThreadState.Exited;
 export const NO_RET = 0x1_0000_0000;
 
 const ECALL_FROM_U = 8;
-
-/** Thrown through a native component's code when it faulted in a kernel call (one object, never allocated per fault). */
-export class FaultSignal {
-  readonly message = 'a component fault unwinds to the kernel';
-}
-export const FAULT_SIGNAL = new FaultSignal();
 
 export interface KernelOptions {
   /** A hart from `@evm/hw-hart`: enables guest components (the kernel takes over its traps). */
@@ -132,20 +127,6 @@ export interface ThreadOptions {
   readonly body?: string | NativeThreadBody;
 }
 
-const FAULT_KINDS: { [cause: number]: FaultKind } = {
-  0: 'misaligned',
-  1: 'access-fault',
-  2: 'illegal-instruction',
-  3: 'breakpoint',
-  4: 'misaligned',
-  5: 'access-fault',
-  6: 'misaligned',
-  7: 'access-fault',
-  12: 'page-fault',
-  13: 'page-fault',
-  15: 'page-fault',
-};
-
 const hex = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 
 function positiveInt(name: string, value: number | undefined, fallback: number, max: number): number {
@@ -164,6 +145,8 @@ export class Kernel implements KernelSubsystem {
   current: Thread | null = null;
   readonly pool: FramePool;
   readonly cpu: GuestCpu | null;
+  /** Guest contexts and which one the hart holds (null without a hart). */
+  private readonly contexts: GuestContexts | null;
   readonly liveness = new Liveness(2);
   /** Counters for inspection and benchmarks. */
   readonly stats = { faults: 0, reboots: 0, interrupts: 0, dispatches: 0 };
@@ -185,9 +168,6 @@ export class Kernel implements KernelSubsystem {
   private readonly irqBindings = new Map<number, Endpoint>();
   private readonly irqPending = new Uint8Array(1024);
   private irqCount = 0;
-  /** Which thread's context, at which depth, the hart holds (null: none worth keeping). */
-  private hartThread: Thread | null = null;
-  private hartDepth = -1;
   private preemptPending = false;
   private stopRequested = false;
   private readonly faultListeners: ((fault: ComponentFault) => void)[] = [];
@@ -210,6 +190,7 @@ export class Kernel implements KernelSubsystem {
 
     if (options.hart !== undefined) {
       this.cpu = new GuestCpu(options.hart);
+      this.contexts = new GuestContexts(this.cpu);
       const s = this.cpu.state;
       const base = options.memory?.base ?? s.ramBaseU;
       const size = options.memory?.size ?? s.ramSize - ((base >>> 0) - s.ramBaseU);
@@ -232,6 +213,7 @@ export class Kernel implements KernelSubsystem {
       });
     } else {
       this.cpu = null;
+      this.contexts = null;
       const size = options.memory?.size ?? 4 << 20;
       if (!Number.isInteger(size) || size <= 0 || size % PAGE !== 0) {
         throw new EvmError('EVM_INVALID_ARGUMENT', `kernel memory size must be a positive multiple of 4096; got ${size}`);
@@ -454,14 +436,14 @@ export class Kernel implements KernelSubsystem {
       }
       if (comp.faultPending) this.nativeThrew(it, comp, FAULT_SIGNAL);
       if (it.unwindTo === -1) it.depth = d - 1;
-    } else if (this.upcall(it, d, comp, UpcallKind.Init, 0, 0, 0, 0, 0, 0)) {
+    } else if (this.contexts!.upcall(it, d, comp, UpcallKind.Init, 0, 0, 0, 0, 0, 0)) {
       this.runNested(it, d);
     } else {
-      this.handleFault(it, comp, this.makeFault(it, comp, 'page-fault', 'no memory for an init stack'));
+      this.handleFault(it, comp, makeFault(it, comp, 'page-fault', 'no memory for an init stack'));
     }
     it.hostFrames--;
     if (it.unwindTo !== -1) this.unwound(it, d);
-    if (this.hartThread === it) this.hartThread = null;
+    this.contexts?.drop(it);
     comp.initializing = false;
     this.current = prev;
   }
@@ -662,13 +644,13 @@ export class Kernel implements KernelSubsystem {
     if (!t.started) {
       t.started = true;
       t.depth = 0;
-      if (!this.upcall(t, 0, t.home, UpcallKind.Thread, t.arg, 0, 0, 0, 0, 0)) {
-        this.handleFault(t, t.home, this.makeFault(t, t.home, 'page-fault', 'no memory for a thread stack'));
+      if (!this.contexts!.upcall(t, 0, t.home, UpcallKind.Thread, t.arg, 0, 0, 0, 0, 0)) {
+        this.handleFault(t, t.home, makeFault(t, t.home, 'page-fault', 'no memory for a thread stack'));
         if (t.unwindTo !== -1) this.settleUnwind(t, -1);
         return;
       }
     } else {
-      this.loadHart(t, t.depth);
+      this.contexts!.load(t, t.depth);
     }
     const room = Math.floor(Math.min(this.sliceCycles, t.budget, limit - this.time));
     if (room <= 0) {
@@ -685,7 +667,7 @@ export class Kernel implements KernelSubsystem {
       this.stopRequested = true;
     } else if (why !== 'budget') {
       const comp = t.comps[t.depth]!;
-      this.handleFault(t, comp, this.makeFault(t, comp, 'illegal-instruction', `hart stopped (${why})`, cpu.pc));
+      this.handleFault(t, comp, makeFault(t, comp, 'illegal-instruction', `hart stopped (${why})`, cpu.pc));
       if (t.unwindTo !== -1) this.settleUnwind(t, -1);
     }
     this.checkBudget(t);
@@ -710,7 +692,7 @@ export class Kernel implements KernelSubsystem {
     for (;;) {
       if (t.depth < stop) return;
       if (t.unwindTo !== -1 && this.settleUnwind(t, stop)) return;
-      this.loadHart(t, t.depth);
+      this.contexts!.load(t, t.depth);
       const before = cpu.instret;
       const why = cpu.run(this.sliceCycles);
       const used = cpu.instret - before;
@@ -727,10 +709,10 @@ export class Kernel implements KernelSubsystem {
         }
       } else if (why !== 'budget') {
         const comp = t.comps[t.depth]!;
-        this.handleFault(t, comp, this.makeFault(t, comp, 'illegal-instruction', `hart stopped (${why})`, cpu.pc));
+        this.handleFault(t, comp, makeFault(t, comp, 'illegal-instruction', `hart stopped (${why})`, cpu.pc));
       } else if (spent > this.watchdogCycles) {
         const comp = t.comps[t.depth]!;
-        this.handleFault(t, comp, this.makeFault(t, comp, 'watchdog', `ran ${spent} cycles without returning to its native caller`, cpu.pc));
+        this.handleFault(t, comp, makeFault(t, comp, 'watchdog', `ran ${spent} cycles without returning to its native caller`, cpu.pc));
         spent = 0;
       }
       if (this.irqCount !== 0) this.takeInterrupts();
@@ -750,7 +732,7 @@ export class Kernel implements KernelSubsystem {
     const comp = t.comps[t.depth]!;
     const kind = FAULT_KINDS[trap.cause] ?? 'illegal-instruction';
     const what = kind === 'illegal-instruction' ? `instruction bits ${hex(trap.tval)}` : `address ${hex(trap.tval)}`;
-    this.handleFault(t, comp, this.makeFault(t, comp, kind, `${kind} at pc ${hex(trap.epc)} (${what})`, trap.epc, trap.tval));
+    this.handleFault(t, comp, makeFault(t, comp, kind, `${kind} at pc ${hex(trap.epc)} (${what})`, trap.epc, trap.tval));
   }
 
   /** A guest system call: the invocation fast paths first, then the slow path. */
@@ -772,7 +754,7 @@ export class Kernel implements KernelSubsystem {
       ret = this.syscall(t, comp, cap, x[11]!, x[12]!, x[13]!, x[14]!, x[15]!, !nested && t.hostFrames === 0);
     }
     if (ret === NO_RET || t.unwindTo !== -1) return;
-    this.loadHart(t, t.depth);
+    this.contexts!.load(t, t.depth);
     const r = t.results;
     x[10] = ret;
     x[11] = r[1]!;
@@ -827,7 +809,7 @@ export class Kernel implements KernelSubsystem {
   /** Pops frame `d` of a thread being unwound; its caller gets the unwind result. */
   private unwound(t: Thread, d: number): number {
     t.depth = d - 1;
-    if (this.hartThread === t && this.hartDepth >= d) this.hartThread = null;
+    this.contexts?.drop(t, d);
     const ret = t.unwindRet;
     if (d <= t.unwindTo) t.unwindTo = -1;
     const r = t.results;
@@ -838,7 +820,7 @@ export class Kernel implements KernelSubsystem {
 
   /** Native code invoking a guest server: an upcall on the hart, run until it returns. */
   private invokeGuestFromHost(t: Thread, gate: Gate, d: number, op: number, a0: number, a1: number, a2: number, a3: number): number {
-    if (!this.upcall(t, d, gate.server, UpcallKind.Invoke, gate.entry, op, a0, a1, a2, a3)) {
+    if (!this.contexts!.upcall(t, d, gate.server, UpcallKind.Invoke, gate.entry, op, a0, a1, a2, a3)) {
       t.depth = d - 1;
       return Kerr.NoMemory;
     }
@@ -857,7 +839,7 @@ export class Kernel implements KernelSubsystem {
     if (d > t.maxDepth) return Kerr.Overflow;
     t.comps[d] = server;
     t.depth = d;
-    if (!this.upcall(t, d, server, UpcallKind.Invoke, gate.entry, op, a0, a1, a2, a3)) {
+    if (!this.contexts!.upcall(t, d, server, UpcallKind.Invoke, gate.entry, op, a0, a1, a2, a3)) {
       t.depth = d - 1;
       return Kerr.NoMemory;
     }
@@ -878,9 +860,9 @@ export class Kernel implements KernelSubsystem {
     r[2] = a2;
     r[3] = a3;
     t.depth = d - 1;
-    if (this.hartThread === t && this.hartDepth === d) this.hartThread = null;
+    this.contexts!.drop(t, d);
     if (t.comps[d - 1]!.native === null) {
-      this.loadHart(t, d - 1);
+      this.contexts!.load(t, d - 1);
       const x = this.cpu!.x;
       x[10] = a0;
       x[11] = a1;
@@ -890,91 +872,11 @@ export class Kernel implements KernelSubsystem {
     return NO_RET;
   }
 
-  // ===========================================================================================
-  // Guest contexts on the hart
-  // ===========================================================================================
-
-  private saveHart(): void {
-    const h = this.hartThread;
-    if (h === null) return;
-    const cpu = this.cpu!;
-    const x = cpu.x;
-    const ctx = h.ctx;
-    const base = this.hartDepth * CTX_WORDS;
-    for (let i = 1; i < 32; i++) ctx[base + i] = x[i]!;
-    ctx[base + CTX_PC] = cpu.pc;
-    this.hartThread = null;
-  }
-
-  private loadHart(t: Thread, d: number): void {
-    if (this.hartThread === t && this.hartDepth === d) return;
-    this.saveHart();
-    const cpu = this.cpu!;
-    const x = cpu.x;
-    const ctx = t.ctx;
-    const base = d * CTX_WORDS;
-    for (let i = 1; i < 32; i++) x[i] = ctx[base + i]!;
-    cpu.pc = ctx[base + CTX_PC]!;
-    cpu.enterUser(t.comps[d]!.space!.satp);
-    this.hartThread = t;
-    this.hartDepth = d;
-  }
-
-  /** Enters guest `comp` at depth `d` of `t` with the upcall registers; false when no stack could be mapped. */
-  private upcall(t: Thread, d: number, comp: Component, kind: number, entry: number, op: number, a0: number, a1: number, a2: number, a3: number): boolean {
-    const cpu = this.cpu!;
-    this.saveHart();
-    // Re-entering a component already on this thread's stack: continue below its stack pointer.
-    let sp = -1;
-    for (let i = d - 1; i >= 0; i--) {
-      if (t.comps[i] === comp) {
-        sp = (t.ctx[i * CTX_WORDS + 2]! & ~15) - 16;
-        break;
-      }
-    }
-    if (sp === -1) {
-      sp = comp.space!.stackTop(t.id);
-      if (sp === -1) return false;
-    }
-    const x = cpu.x;
-    for (let i = 1; i < 32; i++) x[i] = 0;
-    x[2] = sp;
-    x[10] = entry;
-    x[11] = op;
-    x[12] = a0;
-    x[13] = a1;
-    x[14] = a2;
-    x[15] = a3;
-    x[16] = kind;
-    x[17] = t.id;
-    cpu.pc = comp.entry;
-    cpu.enterUser(comp.space!.satp);
-    this.hartThread = t;
-    this.hartDepth = d;
-    return true;
-  }
-
   /** Hands `ret` (and `t.results[1..3]`) to a thread whose call completes later. */
   private deliver(t: Thread, ret: number): void {
-    const r = t.results;
-    r[0] = ret;
-    if (t.home.native !== null && t.depth === 0) {
-      t.resume = ret;
-      return;
-    }
-    if (this.hartThread === t && this.hartDepth === t.depth) {
-      const x = this.cpu!.x;
-      x[10] = ret;
-      x[11] = r[1]!;
-      x[12] = r[2]!;
-      x[13] = r[3]!;
-    } else {
-      const base = t.depth * CTX_WORDS;
-      t.ctx[base + 10] = ret;
-      t.ctx[base + 11] = r[1]!;
-      t.ctx[base + 12] = r[2]!;
-      t.ctx[base + 13] = r[3]!;
-    }
+    t.results[0] = ret;
+    if (t.home.native !== null && t.depth === 0) t.resume = ret;
+    else this.contexts!.setResults(t, ret);
   }
 
   // ===========================================================================================
@@ -1003,9 +905,9 @@ export class Kernel implements KernelSubsystem {
       case CapType.Scheduler:
         return this.schedOp(t, object as SchedulerLink, op, a0, a1, a2, a3, canBlock);
       case CapType.Captbl:
-        return this.captblOp(comp, object as CapTable, op, a0, a1);
+        return captblOperation(comp, object as CapTable, op, a0, a1);
       case CapType.Pgtbl:
-        return this.pgtblOp(comp, object as GuestSpace, op, a0, a1, a2);
+        return pgtblOperation(comp, object as GuestSpace, this.cpu, op, a0, a1, a2);
       case CapType.Region: {
         const region = object as Region;
         if (!region.live) return Kerr.Dead;
@@ -1149,48 +1051,6 @@ export class Kernel implements KernelSubsystem {
     return target !== null && target !== undefined && target.live && target.scheduler === link ? target : null;
   }
 
-  private captblOp(comp: Component, target: CapTable, op: number, a0: number, a1: number): number {
-    if (!target.live) return Kerr.Dead;
-    switch (op) {
-      case CaptblOp.Copy: {
-        const own = comp.captbl;
-        if (a0 >>> 0 >= own.size || a0 === 0 || own.types[a0] === NONE) return Kerr.NoEntry;
-        if (a1 >>> 0 >= target.size || a1 === 0) return Kerr.Invalid;
-        if (target.types[a1] !== NONE) return Kerr.Busy;
-        if (own.types[a0] === CapType.Rcv) return Kerr.Permission; // a receive end stays with its thread's component
-        target.install(a1, own.types[a0]!, own.objects[a0]!);
-        return Kerr.Ok;
-      }
-      case CaptblOp.Remove:
-        if (a0 >>> 0 >= target.size || a0 === 0) return Kerr.Invalid;
-        target.remove(a0);
-        return Kerr.Ok;
-      case CaptblOp.Type:
-        if (a0 >>> 0 >= target.size) return Kerr.Invalid;
-        return target.types[a0]!;
-    }
-    return Kerr.Invalid;
-  }
-
-  private pgtblOp(comp: Component, space: GuestSpace, op: number, a0: number, a1: number, a2: number): number {
-    switch (op) {
-      case PgtblOp.MapRegion: {
-        const own = comp.captbl;
-        if (a0 >>> 0 >= own.size || own.types[a0] !== CapType.Region) return Kerr.NoEntry;
-        const region = own.objects[a0] as Region;
-        if (!region.live) return Kerr.Dead;
-        return space.mapRegion(region, a1, a2, false);
-      }
-      case PgtblOp.Unmap: {
-        const r = space.unmap(a0, a1);
-        // The hart may cache the old translation: drop it when this space is loaded.
-        if (r === Kerr.Ok && this.cpu !== null && this.cpu.state.satp === space.satp) this.cpu.state.flushTlb();
-        return r;
-      }
-    }
-    return Kerr.Invalid;
-  }
-
   private componentOp(t: Thread, target: Component, op: number): number {
     const r = t.results;
     switch (op) {
@@ -1255,7 +1115,7 @@ export class Kernel implements KernelSubsystem {
     t.blockedOn = null;
     t.gen = null;
     if (t.endpoint !== null) t.endpoint.live = false;
-    if (this.hartThread === t) this.hartThread = null;
+    this.contexts?.drop(t);
     this.post(t, SchedEvent.Exited);
     if (this.current === t) this.switchToScheduler(t);
     t.live = false;
@@ -1298,7 +1158,7 @@ export class Kernel implements KernelSubsystem {
   private noCapability(t: Thread, comp: Component, cap: number, op: number): number {
     const message = `invoked capability ${cap} (operation ${op}), which it does not hold`;
     if (comp.native !== null) return this.signalFault(comp, 'no-capability', message);
-    this.handleFault(t, comp, this.makeFault(t, comp, 'no-capability', message, this.cpu!.pc - 4, cap));
+    this.handleFault(t, comp, makeFault(t, comp, 'no-capability', message, this.cpu!.pc - 4, cap));
     return NO_RET;
   }
 
@@ -1314,22 +1174,10 @@ export class Kernel implements KernelSubsystem {
     }
     comp.faultPending = false;
     comp.pendingFault = null;
-    const fault = this.makeFault(t, comp, kind, message);
+    const fault = makeFault(t, comp, kind, message);
     if (e !== FAULT_SIGNAL) (fault as { error?: unknown }).error = e;
     this.handleFault(t, comp, fault);
     return t.unwindTo !== -1 ? t.unwindRet : Kerr.Rebooted;
-  }
-
-  private makeFault(t: Thread, comp: Component, kind: FaultKind, message: string, pc?: number, tval?: number): ComponentFault {
-    return {
-      component: comp.name,
-      componentId: comp.id,
-      thread: t.id,
-      kind,
-      message: `component "${comp.name}" (thread ${t.name}): ${message}`,
-      ...(pc !== undefined ? { pc: pc >>> 0 } : {}),
-      ...(tval !== undefined ? { tval: tval >>> 0 } : {}),
-    };
   }
 
   /** Tells the listeners, asks the component's fault handler, and reboots or stops it. */
@@ -1456,7 +1304,7 @@ export class Kernel implements KernelSubsystem {
 
   /** Drops frames j.. of a thread with no host frames: its caller gets `ret`, or the thread restarts (j = 0). */
   private discardFrames(u: Thread, j: number, ret: number): void {
-    if (this.hartThread === u && this.hartDepth >= j) this.hartThread = null;
+    this.contexts?.drop(u, j);
     if (j === 0) {
       this.restartThread(u);
       return;
@@ -1480,7 +1328,7 @@ export class Kernel implements KernelSubsystem {
     t.started = false;
     t.resume = 0;
     t.blockedOn = null;
-    if (this.hartThread === t) this.hartThread = null;
+    this.contexts?.drop(t);
     if (t === this.initThread) return;
     if (t.home.state === STOPPED) {
       t.schedWait = SCHED_WAIT_NONE;
