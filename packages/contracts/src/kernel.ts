@@ -260,7 +260,10 @@ export interface KernelPort {
  * thread runs on unless its budget ran out or a more urgent thread woke);
  * returning ends the thread. Each step is charged to the thread's budget.
  */
-export type NativeThreadBody = (port: KernelPort, arg: number) => Generator<Wait | undefined, void, number>;
+export type NativeThreadBody = (
+  port: KernelPort,
+  arg: number,
+) => Generator<Wait | undefined, void, number>;
 
 /** A TypeScript object behind capabilities, exactly like a guest component. */
 export interface NativeComponent {
@@ -288,7 +291,10 @@ export interface NativeComponent {
 }
 
 /** Builds a fresh instance (at boot and at every micro-reboot). */
-export type NativeComponentFactory = (env: { readonly name: string; readonly options?: unknown }) => NativeComponent;
+export type NativeComponentFactory = (env: {
+  readonly name: string;
+  readonly options?: unknown;
+}) => NativeComponent;
 
 // --- faults -----------------------------------------------------------------------------------------
 
@@ -360,7 +366,12 @@ export type CapabilitySpec =
       readonly map?: number;
       readonly writable?: boolean;
     }
-  | { readonly type: 'captbl' | 'pgtbl' | 'component'; readonly of: string; readonly name?: string; readonly slot?: number };
+  | {
+      readonly type: 'captbl' | 'pgtbl' | 'component';
+      readonly of: string;
+      readonly name?: string;
+      readonly slot?: number;
+    };
 
 export interface ComponentSpec {
   readonly name: string;

@@ -34,9 +34,13 @@ export interface BootOptions {
   /** For a new kernel; include `hart` when the manifest has guest components. */
   readonly kernelOptions?: KernelOptions;
   /** Native providers by name (`native: "<name>"` in the manifest); `sched.fprr` is always known. */
-  readonly natives?: Readonly<Record<string, NativeComponentFactory>> | ((name: string) => NativeComponentFactory | undefined);
+  readonly natives?:
+    | Readonly<Record<string, NativeComponentFactory>>
+    | ((name: string) => NativeComponentFactory | undefined);
   /** Guest images by name (`image: "<name>"`): ELF bytes or a ready image. */
-  readonly images?: Readonly<Record<string, Uint8Array | GuestImage>> | ((name: string) => Uint8Array | GuestImage | undefined);
+  readonly images?:
+    | Readonly<Record<string, Uint8Array | GuestImage>>
+    | ((name: string) => Uint8Array | GuestImage | undefined);
 }
 
 /** A booted system: the kernel plus lookups by manifest name. */
@@ -53,7 +57,9 @@ export interface BootedSystem {
   run(options?: KernelRunOptions): KernelRunResult;
 }
 
-const BUILTIN_NATIVES: Readonly<Record<string, NativeComponentFactory>> = { 'sched.fprr': fprrScheduler() };
+const BUILTIN_NATIVES: Readonly<Record<string, NativeComponentFactory>> = {
+  'sched.fprr': fprrScheduler(),
+};
 
 const CAP_TYPES = {
   sinv: CapType.Sinv,
@@ -66,7 +72,10 @@ const CAP_TYPES = {
   component: CapType.Component,
 } as const;
 
-function lookup<T>(source: Readonly<Record<string, T>> | ((name: string) => T | undefined) | undefined, name: string): T | undefined {
+function lookup<T>(
+  source: Readonly<Record<string, T>> | ((name: string) => T | undefined) | undefined,
+  name: string,
+): T | undefined {
   if (source === undefined) return undefined;
   if (typeof source === 'function') return source(name);
   return Object.hasOwn(source, name) ? source[name] : undefined;
@@ -86,15 +95,30 @@ export function boot(manifest: CompositionManifest, options: BootOptions = {}): 
   for (const c of plan.components) {
     const { spec } = c;
     if (spec.native !== undefined) {
-      const factory = typeof spec.native === 'function' ? spec.native : (lookup(options.natives, spec.native) ?? BUILTIN_NATIVES[spec.native]);
+      const factory =
+        typeof spec.native === 'function'
+          ? spec.native
+          : (lookup(options.natives, spec.native) ?? BUILTIN_NATIVES[spec.native]);
       if (factory === undefined) {
-        throw new EvmError('EVM_MANIFEST_INVALID', `manifest ${field(c.name)}.native: no native provider named "${String(spec.native)}" (pass it in the booter's \`natives\`)`);
+        throw new EvmError(
+          'EVM_MANIFEST_INVALID',
+          `manifest ${field(c.name)}.native: no native provider named "${String(spec.native)}" (pass it in the booter's \`natives\`)`,
+        );
       }
       natives.set(c.name, factory);
     } else {
-      if (kernel.cpu === null) throw new EvmError('EVM_MANIFEST_INVALID', `manifest ${field(c.name)}.image: guest components need a kernel with a hart (kernelOptions.hart)`);
-      const image = spec.image instanceof Uint8Array ? spec.image : lookup(options.images, spec.image!);
-      if (image === undefined) throw new EvmError('EVM_MANIFEST_INVALID', `manifest ${field(c.name)}.image: no image named "${String(spec.image)}" (pass it in the booter's \`images\`)`);
+      if (kernel.cpu === null)
+        throw new EvmError(
+          'EVM_MANIFEST_INVALID',
+          `manifest ${field(c.name)}.image: guest components need a kernel with a hart (kernelOptions.hart)`,
+        );
+      const image =
+        spec.image instanceof Uint8Array ? spec.image : lookup(options.images, spec.image!);
+      if (image === undefined)
+        throw new EvmError(
+          'EVM_MANIFEST_INVALID',
+          `manifest ${field(c.name)}.image: no image named "${String(spec.image)}" (pass it in the booter's \`images\`)`,
+        );
       images.set(c.name, image);
     }
   }
@@ -103,11 +127,18 @@ export function boot(manifest: CompositionManifest, options: BootOptions = {}): 
   const components = new Map<string, Component>();
   for (const c of plan.components) {
     try {
-      const comp = c.kind === 'native' ? kernel.createNativeComponent(c.name, natives.get(c.name)!, c.spec.options) : kernel.createGuestComponent(c.name, images.get(c.name)!);
+      const comp =
+        c.kind === 'native'
+          ? kernel.createNativeComponent(c.name, natives.get(c.name)!, c.spec.options)
+          : kernel.createGuestComponent(c.name, images.get(c.name)!);
       comp.faultAction = c.spec.onFault ?? 'reboot';
       components.set(c.name, comp);
     } catch (e) {
-      throw new EvmError('EVM_MANIFEST_INVALID', `manifest ${field(c.name)}: ${(e as Error).message}`, { cause: e });
+      throw new EvmError(
+        'EVM_MANIFEST_INVALID',
+        `manifest ${field(c.name)}: ${(e as Error).message}`,
+        { cause: e },
+      );
     }
   }
   const threads = new Map<string, Thread>();
@@ -117,9 +148,20 @@ export function boot(manifest: CompositionManifest, options: BootOptions = {}): 
     c.threads.forEach((spec, k) => {
       let t: Thread;
       try {
-        t = kernel.createThread(comp, { name: spec.name, priority: spec.priority, budget: spec.budget, period: spec.period, arg: spec.arg, body: spec.body });
+        t = kernel.createThread(comp, {
+          name: spec.name,
+          priority: spec.priority,
+          budget: spec.budget,
+          period: spec.period,
+          arg: spec.arg,
+          body: spec.body,
+        });
       } catch (e) {
-        throw new EvmError('EVM_MANIFEST_INVALID', `manifest ${field(c.name)}.threads[${k}]: ${(e as Error).message}`, { cause: e });
+        throw new EvmError(
+          'EVM_MANIFEST_INVALID',
+          `manifest ${field(c.name)}.threads[${k}]: ${(e as Error).message}`,
+          { cause: e },
+        );
       }
       threads.set(`${c.name}.${spec.name}`, t);
       if (spec.endpoint !== undefined && spec.endpoint !== false) {
@@ -133,7 +175,11 @@ export function boot(manifest: CompositionManifest, options: BootOptions = {}): 
     try {
       regions.set(r.name, kernel.createRegion(r.name, r.size));
     } catch (e) {
-      throw new EvmError('EVM_MANIFEST_INVALID', `manifest regions[${i}]: ${(e as Error).message}`, { cause: e });
+      throw new EvmError(
+        'EVM_MANIFEST_INVALID',
+        `manifest regions[${i}]: ${(e as Error).message}`,
+        { cause: e },
+      );
     }
   });
   const schedThread = threads.get(`${plan.scheduler.component}.${plan.scheduler.thread}`)!;
@@ -161,15 +207,27 @@ export function boot(manifest: CompositionManifest, options: BootOptions = {}): 
   };
   for (const c of plan.components) {
     const comp = components.get(c.name)!;
-    const ordered = [...c.capabilities.filter((x) => x.slot !== undefined), ...c.capabilities.filter((x) => x.slot === undefined)];
+    const ordered = [
+      ...c.capabilities.filter((x) => x.slot !== undefined),
+      ...c.capabilities.filter((x) => x.slot === undefined),
+    ];
     for (const cap of ordered) {
       try {
         kernel.grant(comp, CAP_TYPES[cap.type], objectFor(cap), cap.slot, cap.name);
         if (cap.type === 'region' && cap.map !== undefined) {
-          kernel.mapRegion(comp, regions.get(cap.target)!, cap.map, MapFlags.Read | (cap.writable ? MapFlags.Write : 0));
+          kernel.mapRegion(
+            comp,
+            regions.get(cap.target)!,
+            cap.map,
+            MapFlags.Read | (cap.writable ? MapFlags.Write : 0),
+          );
         }
       } catch (e) {
-        throw new EvmError('EVM_MANIFEST_INVALID', `manifest ${field(c.name)}: capability "${cap.name}": ${(e as Error).message}`, { cause: e });
+        throw new EvmError(
+          'EVM_MANIFEST_INVALID',
+          `manifest ${field(c.name)}: capability "${cap.name}": ${(e as Error).message}`,
+          { cause: e },
+        );
       }
     }
   }
@@ -193,12 +251,20 @@ export function boot(manifest: CompositionManifest, options: BootOptions = {}): 
     bootFaults,
     component(name) {
       const c = components.get(name);
-      if (c === undefined) throw new EvmError('EVM_INVALID_ARGUMENT', `no component named "${name}" (components: ${[...components.keys()].join(', ')})`);
+      if (c === undefined)
+        throw new EvmError(
+          'EVM_INVALID_ARGUMENT',
+          `no component named "${name}" (components: ${[...components.keys()].join(', ')})`,
+        );
       return c;
     },
     thread(ref) {
       const t = threads.get(ref);
-      if (t === undefined) throw new EvmError('EVM_INVALID_ARGUMENT', `no thread "${ref}" (threads: ${[...threads.keys()].join(', ')})`);
+      if (t === undefined)
+        throw new EvmError(
+          'EVM_INVALID_ARGUMENT',
+          `no thread "${ref}" (threads: ${[...threads.keys()].join(', ')})`,
+        );
       return t;
     },
     run: (runOptions) => kernel.run(runOptions),

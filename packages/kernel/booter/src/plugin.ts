@@ -1,4 +1,9 @@
-import { type ComponentContext, type CompositionManifest, definePlugin, type KernelSubsystem } from '@evm/contracts';
+import {
+  type ComponentContext,
+  type CompositionManifest,
+  definePlugin,
+  type KernelSubsystem,
+} from '@evm/contracts';
 import { type BootedSystem, type BootOptions, boot } from './boot';
 
 /** The booter as a kernel subsystem: `boot(manifest, options)`. */
@@ -18,8 +23,10 @@ export default definePlugin({
   kind: 'kernel-subsystem',
   provides: {
     'kernel.booter': {
-      description: 'builds a running system from a composition manifest (servers initialized before clients)',
-      create: (_ctx: ComponentContext, options?: unknown) => createBooter((options ?? {}) as BootOptions),
+      description:
+        'builds a running system from a composition manifest (servers initialized before clients)',
+      create: (_ctx: ComponentContext, options?: unknown) =>
+        createBooter((options ?? {}) as BootOptions),
     },
   },
 });

@@ -6,7 +6,24 @@ import type { GuestImage } from '@evm/kernel';
 export const { Program } = asm;
 export const a = asm;
 export type Program = InstanceType<typeof asm.Program>;
-export const R = { zero: 0, ra: 1, sp: 2, t0: 5, t1: 6, t2: 7, s0: 8, s1: 9, a0: 10, a1: 11, a2: 12, a3: 13, a4: 14, a5: 15, a6: 16, a7: 17 } as const;
+export const R = {
+  zero: 0,
+  ra: 1,
+  sp: 2,
+  t0: 5,
+  t1: 6,
+  t2: 7,
+  s0: 8,
+  s1: 9,
+  a0: 10,
+  a1: 11,
+  a2: 12,
+  a3: 13,
+  a4: 14,
+  a5: 15,
+  a6: 16,
+  a7: 17,
+} as const;
 
 export function hart(ramSize = 16 << 20): RiscvHart {
   const bus = new Bus({ ramSize });
@@ -16,12 +33,28 @@ export function hart(ramSize = 16 << 20): RiscvHart {
       this.stopRequested = true;
     },
   };
-  return createHart({ hartId: 0, bus, tier: 'interpreter', clock: { frequency: 1e7, now: () => 0n }, control });
+  return createHart({
+    hartId: 0,
+    bus,
+    tier: 'interpreter',
+    clock: { frequency: 1e7, now: () => 0n },
+    control,
+  });
 }
 
 export function image(p: Program, extra = 0x2000): GuestImage {
   const data = p.bytes();
-  return { entry: p.origin, segments: [{ vaddr: p.origin, data, memsz: data.length + extra, perms: MapFlags.Read | MapFlags.Write | MapFlags.Execute }] };
+  return {
+    entry: p.origin,
+    segments: [
+      {
+        vaddr: p.origin,
+        data,
+        memsz: data.length + extra,
+        perms: MapFlags.Read | MapFlags.Write | MapFlags.Execute,
+      },
+    ],
+  };
 }
 
 export function syscall(p: Program, cap: number, op: number): Program {
@@ -29,12 +62,20 @@ export function syscall(p: Program, cap: number, op: number): Program {
 }
 
 export function ret(p: Program, retReg: number, rs: readonly number[] = []): Program {
-  p.emit(a.addi(R.a2, retReg, 0), a.addi(R.a3, rs[0] ?? 0, 0), a.addi(R.a4, rs[1] ?? 0, 0), a.addi(R.a5, rs[2] ?? 0, 0));
+  p.emit(
+    a.addi(R.a2, retReg, 0),
+    a.addi(R.a3, rs[0] ?? 0, 0),
+    a.addi(R.a4, rs[1] ?? 0, 0),
+    a.addi(R.a5, rs[2] ?? 0, 0),
+  );
   return syscall(p, 0, 0);
 }
 
 /** Branches on the upcall kind (a6) to `invoke` / `init` / `thread`; anything else returns 0. */
-export function entry(p: Program, has: { invoke?: boolean; init?: boolean; thread?: boolean }): Program {
+export function entry(
+  p: Program,
+  has: { invoke?: boolean; init?: boolean; thread?: boolean },
+): Program {
   if (has.invoke) p.ref('invoke', (o) => a.beq(R.a6, R.zero, o));
   p.li(R.t0, 1);
   if (has.init) p.ref('init', (o) => a.beq(R.a6, R.t0, o));

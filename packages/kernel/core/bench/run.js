@@ -30,7 +30,8 @@ const scheduler = () => ({
           const tid = port.results[1];
           token = port.results[3];
           if (kind === SchedEvent.None) break;
-          if (kind === SchedEvent.Blocked || kind === SchedEvent.Exited) queue.splice(queue.indexOf(tid) >>> 0, 1);
+          if (kind === SchedEvent.Blocked || kind === SchedEvent.Exited)
+            queue.splice(queue.indexOf(tid) >>> 0, 1);
           else if (!queue.includes(tid)) queue.push(tid);
         }
         if (queue.length === 0) yield port.wait(1, SchedOp.Idle, token, 0);
@@ -43,19 +44,37 @@ const scheduler = () => ({
 function system() {
   const bus = new Bus({ ramSize: 16 << 20 });
   const control = { stopRequested: false, requestStop() {} };
-  const hart = createHart({ hartId: 0, bus, tier: 'interpreter', clock: { frequency: 1e7, now: () => 0n }, control });
+  const hart = createHart({
+    hartId: 0,
+    bus,
+    tier: 'interpreter',
+    clock: { frequency: 1e7, now: () => 0n },
+    control,
+  });
   const kernel = new Kernel({ hart });
   const sched = kernel.createNativeComponent('sched', scheduler);
   const link = kernel.createScheduler(kernel.createThread(sched, { name: 'main' }));
   kernel.grant(sched, CapType.Scheduler, link, 1);
-  const spawn = (comp, arg) => kernel.schedule(kernel.createThread(comp, { name: 'main', arg }), link);
-  const connect = (client, server, slot) => kernel.grant(client, CapType.Sinv, kernel.createGate(server, 0), slot);
+  const spawn = (comp, arg) =>
+    kernel.schedule(kernel.createThread(comp, { name: 'main', arg }), link);
+  const connect = (client, server, slot) =>
+    kernel.grant(client, CapType.Sinv, kernel.createGate(server, 0), slot);
   return { kernel, hart, spawn, connect };
 }
 
 const image = (p) => {
   const data = p.bytes();
-  return { entry: p.origin, segments: [{ vaddr: p.origin, data, memsz: data.length + 4096, perms: MapFlags.Read | MapFlags.Write | MapFlags.Execute }] };
+  return {
+    entry: p.origin,
+    segments: [
+      {
+        vaddr: p.origin,
+        data,
+        memsz: data.length + 4096,
+        perms: MapFlags.Read | MapFlags.Write | MapFlags.Execute,
+      },
+    ],
+  };
 };
 
 /** Guest entry: invocations (a6 = 0) return a0 + 1; a thread (a6 = 2) calls cap 1 `a0` times, then ends. */
@@ -66,7 +85,13 @@ function guestProgram() {
   p.li(10, 0).li(11, 0).li(12, 0).emit(a.ecall()); // init: return 0
   p.label('invoke').emit(a.addi(12, 12, 1), a.addi(10, 0, 0), a.addi(11, 0, 0), a.ecall());
   p.label('thread').emit(a.addi(8, 10, 0));
-  p.label('loop').emit(a.addi(12, 8, 0), a.addi(10, 0, 1), a.addi(11, 0, 0), a.ecall(), a.addi(8, 8, -1));
+  p.label('loop').emit(
+    a.addi(12, 8, 0),
+    a.addi(10, 0, 1),
+    a.addi(11, 0, 0),
+    a.ecall(),
+    a.addi(8, 8, -1),
+  );
   p.ref('loop', (o) => a.bne(8, 0, o));
   p.emit(a.addi(10, 0, 0), a.addi(11, 0, 0), a.addi(12, 0, 0), a.ecall());
   return p;
@@ -77,12 +102,16 @@ const nativeServer = () => ({ serve: (_e, _op, a0) => a0 + 1 });
 /** Runs `calls` invocations client → server; returns { ns, instructions } per call. */
 function roundTrip(clientKind, serverKind, calls) {
   const { kernel, hart, spawn, connect } = system();
-  const server = serverKind === 'native' ? kernel.createNativeComponent('server', nativeServer) : kernel.createGuestComponent('server', image(guestProgram()));
+  const server =
+    serverKind === 'native'
+      ? kernel.createNativeComponent('server', nativeServer)
+      : kernel.createGuestComponent('server', image(guestProgram()));
   let elapsed = 0;
   let client;
   if (clientKind === 'native') {
     client = kernel.createNativeComponent('client', () => ({
       threads: {
+        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main(port) {
           let x = 0;
           const t0 = process.hrtime.bigint();
@@ -107,7 +136,10 @@ function roundTrip(clientKind, serverKind, calls) {
 
 function reboots(kind) {
   const { kernel } = system();
-  const comp = kind === 'native' ? kernel.createNativeComponent('c', nativeServer) : kernel.createGuestComponent('c', image(guestProgram()));
+  const comp =
+    kind === 'native'
+      ? kernel.createNativeComponent('c', nativeServer)
+      : kernel.createGuestComponent('c', image(guestProgram()));
   kernel.sealBoot(comp);
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < REBOOTS; i++) kernel.rebootComponent(comp);
@@ -134,9 +166,20 @@ console.log(`invocation round trip (best of ${ROUNDS} x ${CALLS} calls)`);
 for (const [c, s, floor] of pairings) {
   const r = best(() => roundTrip(c, s, c === 'native' && s === 'native' ? CALLS * 10 : CALLS));
   const key = `${c}-${s}`;
-  results.invocation[key] = { nsPerCall: Number(r.ns.toFixed(1)), guestInstructionsPerCall: Number(r.instructions.toFixed(1)), floorNs: floor ?? null };
-  const verdict = floor === undefined ? '' : r.ns < floor ? `  (floor ${floor} ns: met)` : `  (floor ${floor} ns: MISSED)`;
-  console.log(`  ${key.padEnd(14)} ${r.ns.toFixed(1).padStart(8)} ns/call  ${r.instructions.toFixed(1).padStart(6)} guest instr/call${verdict}`);
+  results.invocation[key] = {
+    nsPerCall: Number(r.ns.toFixed(1)),
+    guestInstructionsPerCall: Number(r.instructions.toFixed(1)),
+    floorNs: floor ?? null,
+  };
+  const verdict =
+    floor === undefined
+      ? ''
+      : r.ns < floor
+        ? `  (floor ${floor} ns: met)`
+        : `  (floor ${floor} ns: MISSED)`;
+  console.log(
+    `  ${key.padEnd(14)} ${r.ns.toFixed(1).padStart(8)} ns/call  ${r.instructions.toFixed(1).padStart(6)} guest instr/call${verdict}`,
+  );
 }
 console.log(`micro-reboot (best of ${ROUNDS} x ${REBOOTS})`);
 for (const kind of ['native', 'guest']) {
@@ -145,7 +188,8 @@ for (const kind of ['native', 'guest']) {
   console.log(`  ${kind.padEnd(14)} ${(ns / 1000).toFixed(2).padStart(8)} µs`);
 }
 
-const out = process.env.EVM_BENCH_OUT ?? path.join(__dirname, '..', '..', '..', '..', 'bench-results');
+const out =
+  process.env.EVM_BENCH_OUT ?? path.join(__dirname, '..', '..', '..', '..', 'bench-results');
 fs.mkdirSync(out, { recursive: true });
 fs.writeFileSync(path.join(out, 'kernel-invocation.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`written ${path.join(out, 'kernel-invocation.json')}`);

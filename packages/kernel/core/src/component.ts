@@ -43,7 +43,10 @@ export class Component {
     readonly id: number,
     readonly name: string,
     readonly captbl: CapTable,
-    readonly native: { readonly factory: NativeComponentFactory; readonly options?: unknown } | null,
+    readonly native: {
+      readonly factory: NativeComponentFactory;
+      readonly options?: unknown;
+    } | null,
     readonly image: GuestImage | null,
   ) {}
 

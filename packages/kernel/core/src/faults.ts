@@ -28,7 +28,14 @@ export const FAULT_KINDS: { readonly [cause: number]: FaultKind } = {
   15: 'page-fault',
 };
 
-export function makeFault(t: Thread, comp: Component, kind: FaultKind, message: string, pc?: number, tval?: number): ComponentFault {
+export function makeFault(
+  t: Thread,
+  comp: Component,
+  kind: FaultKind,
+  message: string,
+  pc?: number,
+  tval?: number,
+): ComponentFault {
   return {
     component: comp.name,
     componentId: comp.id,

@@ -2,6 +2,9 @@ import plugin from './plugin';
 
 export default plugin;
 export { Component } from './component';
+export { FAULT_KINDS, FAULT_SIGNAL, FaultSignal, makeFault } from './faults';
+export { GuestContexts } from './guest/contexts';
+export { GuestCpu } from './guest/cpu';
 export { parseElf } from './guest/elf';
 export {
   checkGuestImage,
@@ -13,10 +16,7 @@ export {
   stacksBase,
   USER_MIN,
 } from './guest/image';
-export { GuestContexts } from './guest/contexts';
-export { GuestCpu } from './guest/cpu';
 export { GuestSpace } from './guest/space';
-export { FAULT_KINDS, FAULT_SIGNAL, FaultSignal, makeFault } from './faults';
 export {
   Kernel,
   type KernelOptions,

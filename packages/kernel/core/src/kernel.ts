@@ -19,7 +19,6 @@
  */
 import {
   AsndOp,
-  CaptblOp,
   CapType,
   type ComponentFault,
   ComponentOp,
@@ -27,12 +26,11 @@ import {
   EvmError,
   type FaultKind,
   type IrqLine,
-  Kerr,
   type KernelSubsystem,
+  Kerr,
   MapFlags,
   type NativeComponentFactory,
   type NativeThreadBody,
-  PgtblOp,
   RcvOp,
   RegionOp,
   SchedEvent,
@@ -43,12 +41,12 @@ import {
 } from '@evm/contracts';
 import type { RiscvHart } from '@evm/hw-hart';
 import { Component } from './component';
-import { GuestCpu } from './guest/cpu';
+import { FAULT_KINDS, FAULT_SIGNAL, makeFault } from './faults';
 import { GuestContexts } from './guest/contexts';
+import { GuestCpu } from './guest/cpu';
 import { parseElf } from './guest/elf';
 import { checkGuestImage, type GuestImage } from './guest/image';
 import { GuestSpace } from './guest/space';
-import { FAULT_KINDS, FAULT_SIGNAL, makeFault } from './faults';
 import { Liveness } from './liveness';
 import { FramePool, PAGE } from './memory';
 import { CapTable, Endpoint, Gate, type KernelObject, Region, SchedulerLink } from './objects';
@@ -129,10 +127,18 @@ export interface ThreadOptions {
 
 const hex = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 
-function positiveInt(name: string, value: number | undefined, fallback: number, max: number): number {
+function positiveInt(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  max: number,
+): number {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value <= 0 || value > max) {
-    throw new EvmError('EVM_INVALID_ARGUMENT', `kernel option ${name} must be an integer in 1..${max}; got ${String(value)}`);
+    throw new EvmError(
+      'EVM_INVALID_ARGUMENT',
+      `kernel option ${name} must be an integer in 1..${max}; got ${String(value)}`,
+    );
   }
   return value;
 }
@@ -181,8 +187,18 @@ export class Kernel implements KernelSubsystem {
     this.captblSize = positiveInt('captblSize', options.captblSize, 64, 4096);
     this.invocationDepth = positiveInt('invocationDepth', options.invocationDepth, 32, 1024);
     this.sliceCycles = positiveInt('sliceCycles', options.sliceCycles, 100_000, 2 ** 30);
-    this.nativeStepCycles = positiveInt('nativeStepCycles', options.nativeStepCycles, 1_000, 2 ** 30);
-    this.watchdogCycles = positiveInt('watchdogCycles', options.watchdogCycles, 50_000_000, 2 ** 52);
+    this.nativeStepCycles = positiveInt(
+      'nativeStepCycles',
+      options.nativeStepCycles,
+      1_000,
+      2 ** 30,
+    );
+    this.watchdogCycles = positiveInt(
+      'watchdogCycles',
+      options.watchdogCycles,
+      50_000_000,
+      2 ** 52,
+    );
     this.schedulerEvents = positiveInt('schedulerEvents', options.schedulerEvents, 1024, 1 << 20);
     this.poll = options.poll;
     this.threads = new Array<Thread | null>(this.maxThreads).fill(null);
@@ -216,14 +232,31 @@ export class Kernel implements KernelSubsystem {
       this.contexts = null;
       const size = options.memory?.size ?? 4 << 20;
       if (!Number.isInteger(size) || size <= 0 || size % PAGE !== 0) {
-        throw new EvmError('EVM_INVALID_ARGUMENT', `kernel memory size must be a positive multiple of 4096; got ${size}`);
+        throw new EvmError(
+          'EVM_INVALID_ARGUMENT',
+          `kernel memory size must be a positive multiple of 4096; got ${size}`,
+        );
       }
-      this.pool = new FramePool({ buffer: new ArrayBuffer(size), ramBase: 0, ramSize: size, base: 0, size });
+      this.pool = new FramePool({
+        buffer: new ArrayBuffer(size),
+        ramBase: 0,
+        ramSize: size,
+        base: 0,
+        size,
+      });
     }
 
     this.kernelComponent = this.addComponent('kernel', { factory: () => ({}) }, null);
     this.kernelComponent.impl = {};
-    this.initThread = new Thread(0, 'init', this.kernelComponent, null, 0, { priority: 0, budget: -1, period: -1 }, this.invocationDepth);
+    this.initThread = new Thread(
+      0,
+      'init',
+      this.kernelComponent,
+      null,
+      0,
+      { priority: 0, budget: -1, period: -1 },
+      this.invocationDepth,
+    );
     this.threads[0] = this.initThread;
   }
 
@@ -232,9 +265,16 @@ export class Kernel implements KernelSubsystem {
   // ===========================================================================================
 
   /** A native component: `factory` builds its instance now and at every micro-reboot. */
-  createNativeComponent(name: string, factory: NativeComponentFactory, options?: unknown): Component {
+  createNativeComponent(
+    name: string,
+    factory: NativeComponentFactory,
+    options?: unknown,
+  ): Component {
     if (typeof factory !== 'function') {
-      throw new EvmError('EVM_INVALID_ARGUMENT', `native component "${name}": its factory must be a function`);
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `native component "${name}": its factory must be a function`,
+      );
     }
     const comp = this.addComponent(name, { factory, options }, null);
     comp.impl = this.instantiate(comp);
@@ -245,7 +285,10 @@ export class Kernel implements KernelSubsystem {
   /** A guest component from an RV32 ELF file or a ready image; its address space is built now. */
   createGuestComponent(name: string, image: Uint8Array | GuestImage): Component {
     if (this.cpu === null) {
-      throw new EvmError('EVM_INVALID_ARGUMENT', `guest component "${name}": the kernel was created without a hart`);
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `guest component "${name}": the kernel was created without a hart`,
+      );
     }
     const img = image instanceof Uint8Array ? parseElf(name, image) : image;
     checkGuestImage(name, img, this.maxThreads);
@@ -260,10 +303,12 @@ export class Kernel implements KernelSubsystem {
     native: { factory: NativeComponentFactory; options?: unknown } | null,
     image: GuestImage | null,
   ): Component {
-    if (typeof name !== 'string' || name.length === 0) throw new EvmError('EVM_INVALID_ARGUMENT', 'a component needs a name');
+    if (typeof name !== 'string' || name.length === 0)
+      throw new EvmError('EVM_INVALID_ARGUMENT', 'a component needs a name');
     let id = this.components.indexOf(null);
     if (id < 0) id = this.components.length;
-    if (id >= 4096) throw new EvmError('EVM_INVALID_ARGUMENT', `too many components (creating "${name}")`);
+    if (id >= 4096)
+      throw new EvmError('EVM_INVALID_ARGUMENT', `too many components (creating "${name}")`);
     const comp = new Component(id, name, new CapTable(this.captblSize), native, image);
     this.components[id] = comp;
     return comp;
@@ -272,7 +317,10 @@ export class Kernel implements KernelSubsystem {
   private instantiate(comp: Component): NonNullable<Component['impl']> {
     const impl = comp.native!.factory({ name: comp.name, options: comp.native!.options });
     if (impl === null || typeof impl !== 'object') {
-      throw new EvmError('EVM_INVALID_ARGUMENT', `native component "${comp.name}": its factory returned ${String(impl)}, not an object`);
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `native component "${comp.name}": its factory returned ${String(impl)}, not an object`,
+      );
     }
     return impl;
   }
@@ -280,8 +328,13 @@ export class Kernel implements KernelSubsystem {
   /** A thread homed in `home`; it runs once a scheduler dispatches it (see `schedule`). */
   createThread(home: Component, options: ThreadOptions): Thread {
     const id = this.threads.indexOf(null, 1);
-    if (id < 0) throw new EvmError('EVM_INVALID_ARGUMENT', `too many threads (maxThreads ${this.maxThreads}) creating "${options.name}"`);
-    if (!home.live) throw new EvmError('EVM_INVALID_ARGUMENT', `component "${home.name}" is stopped`);
+    if (id < 0)
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `too many threads (maxThreads ${this.maxThreads}) creating "${options.name}"`,
+      );
+    if (!home.live)
+      throw new EvmError('EVM_INVALID_ARGUMENT', `component "${home.name}" is stopped`);
     const params: ThreadParams = {
       priority: options.priority ?? 10,
       budget: options.budget ?? -1,
@@ -292,10 +345,21 @@ export class Kernel implements KernelSubsystem {
       body = options.body ?? options.name;
       if (typeof body === 'string' && typeof home.impl?.threads?.[body] !== 'function') {
         const known = Object.keys(home.impl?.threads ?? {}).join(', ') || 'none';
-        throw new EvmError('EVM_INVALID_ARGUMENT', `native component "${home.name}" has no thread body "${body}" (bodies: ${known})`);
+        throw new EvmError(
+          'EVM_INVALID_ARGUMENT',
+          `native component "${home.name}" has no thread body "${body}" (bodies: ${known})`,
+        );
       }
     }
-    const t = new Thread(id, `${home.name}.${options.name}`, home, body, options.arg ?? 0, params, this.invocationDepth);
+    const t = new Thread(
+      id,
+      `${home.name}.${options.name}`,
+      home,
+      body,
+      options.arg ?? 0,
+      params,
+      this.invocationDepth,
+    );
     this.threads[id] = t;
     home.threads.push(t);
     return t;
@@ -304,7 +368,10 @@ export class Kernel implements KernelSubsystem {
   /** A gate into `server`; `entry` is handed to it with each invocation. */
   createGate(server: Component, entry: number): Gate {
     if (server.native !== null && typeof server.impl?.serve !== 'function') {
-      throw new EvmError('EVM_INVALID_ARGUMENT', `native component "${server.name}" has no serve() for invocations`);
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `native component "${server.name}" has no serve() for invocations`,
+      );
     }
     return new Gate(server, entry | 0);
   }
@@ -319,10 +386,18 @@ export class Kernel implements KernelSubsystem {
 
   /** Shared memory of `bytes` (whole pages), named kernel-wide by its id. */
   createRegion(name: string, bytes: number): Region {
-    if (!Number.isInteger(bytes) || bytes <= 0) throw new EvmError('EVM_INVALID_ARGUMENT', `region "${name}": size must be a positive integer; got ${bytes}`);
+    if (!Number.isInteger(bytes) || bytes <= 0)
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `region "${name}": size must be a positive integer; got ${bytes}`,
+      );
     const pages = Math.ceil(bytes / PAGE);
     const base = this.pool.alloc(pages);
-    if (base < 0) throw new EvmError('EVM_INVALID_ARGUMENT', `region "${name}": ${pages} page(s) of kernel memory not available (${this.pool.freePages} free)`);
+    if (base < 0)
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `region "${name}": ${pages} page(s) of kernel memory not available (${this.pool.freePages} free)`,
+      );
     const r = new Region(this.regions.length, name, base, pages);
     this.regions.push(r);
     return r;
@@ -340,7 +415,8 @@ export class Kernel implements KernelSubsystem {
 
   /** `link` schedules `thread` from now on; the scheduler is told it was created. */
   schedule(thread: Thread, link: SchedulerLink): void {
-    if (thread === link.thread) throw new EvmError('EVM_INVALID_ARGUMENT', `thread ${thread.name} cannot schedule itself`);
+    if (thread === link.thread)
+      throw new EvmError('EVM_INVALID_ARGUMENT', `thread ${thread.name} cannot schedule itself`);
     thread.scheduler = link;
     this.post(thread, SchedEvent.Created);
   }
@@ -353,9 +429,16 @@ export class Kernel implements KernelSubsystem {
     const table = comp.captbl;
     const at = slot ?? table.freeSlot(1);
     if (!Number.isInteger(at) || at < 1 || at >= table.size) {
-      throw new EvmError('EVM_INVALID_ARGUMENT', `component "${comp.name}": capability slot ${String(slot ?? 'free')} is not in 1..${table.size - 1}`);
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `component "${comp.name}": capability slot ${String(slot ?? 'free')} is not in 1..${table.size - 1}`,
+      );
     }
-    if (table.types[at] !== NONE) throw new EvmError('EVM_INVALID_ARGUMENT', `component "${comp.name}": capability slot ${at} is already used`);
+    if (table.types[at] !== NONE)
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `component "${comp.name}": capability slot ${at} is already used`,
+      );
     const expected: { [t: number]: Function } = {
       [CapType.Sinv]: Gate,
       [CapType.Rcv]: Endpoint,
@@ -368,10 +451,16 @@ export class Kernel implements KernelSubsystem {
     };
     const cls = expected[type];
     if (cls === undefined || !(object instanceof cls)) {
-      throw new EvmError('EVM_INVALID_ARGUMENT', `component "${comp.name}": object does not match capability type ${type}`);
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `component "${comp.name}": object does not match capability type ${type}`,
+      );
     }
     if (type === CapType.Rcv && (object as Endpoint).thread.home !== comp) {
-      throw new EvmError('EVM_INVALID_ARGUMENT', `component "${comp.name}": receive endpoint ${(object as Endpoint).name} belongs to another component`);
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `component "${comp.name}": receive endpoint ${(object as Endpoint).name} belongs to another component`,
+      );
     }
     table.install(at, type, object);
     if (name !== undefined) comp.capNames.set(name, at);
@@ -379,11 +468,23 @@ export class Kernel implements KernelSubsystem {
   }
 
   /** Guest components: maps `region` at `va` as part of the boot state (restored by micro-reboots). */
-  mapRegion(comp: Component, region: Region, va: number, flags: number = MapFlags.Read | MapFlags.Write): void {
-    if (comp.space === null) throw new EvmError('EVM_INVALID_ARGUMENT', `component "${comp.name}" is native: it views regions through its port`);
+  mapRegion(
+    comp: Component,
+    region: Region,
+    va: number,
+    flags: number = MapFlags.Read | MapFlags.Write,
+  ): void {
+    if (comp.space === null)
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `component "${comp.name}" is native: it views regions through its port`,
+      );
     const r = comp.space.mapRegion(region, va, flags, true);
     if (r !== Kerr.Ok) {
-      throw new EvmError('EVM_INVALID_ARGUMENT', `component "${comp.name}": cannot map region "${region.name}" at ${hex(va)} (error ${r})`);
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `component "${comp.name}": cannot map region "${region.name}" at ${hex(va)} (error ${r})`,
+      );
     }
   }
 
@@ -392,22 +493,41 @@ export class Kernel implements KernelSubsystem {
    * must lie outside RAM, at `va` (read/write, part of the boot state).
    */
   mapDevice(comp: Component, pa: number, bytes: number, va: number): void {
-    if (comp.space === null) throw new EvmError('EVM_INVALID_ARGUMENT', `component "${comp.name}" is native: it reaches devices through the host`);
+    if (comp.space === null)
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `component "${comp.name}" is native: it reaches devices through the host`,
+      );
     const s = this.cpu!.state;
     const start = pa >>> 0;
-    if (!Number.isInteger(bytes) || bytes <= 0 || (start < s.ramBaseU + s.ramSize && start + bytes > s.ramBaseU)) {
-      throw new EvmError('EVM_INVALID_ARGUMENT', `component "${comp.name}": device window ${hex(pa)}+${bytes} must be outside RAM`);
+    if (
+      !Number.isInteger(bytes) ||
+      bytes <= 0 ||
+      (start < s.ramBaseU + s.ramSize && start + bytes > s.ramBaseU)
+    ) {
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `component "${comp.name}": device window ${hex(pa)}+${bytes} must be outside RAM`,
+      );
     }
     const r = comp.space.mapDevice(va, start, bytes);
-    if (r !== Kerr.Ok) throw new EvmError('EVM_INVALID_ARGUMENT', `component "${comp.name}": cannot map device ${hex(pa)} at ${hex(va)} (error ${r})`);
+    if (r !== Kerr.Ok)
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `component "${comp.name}": cannot map device ${hex(pa)} at ${hex(va)} (error ${r})`,
+      );
   }
 
   /** Interrupt `line` becomes a send to `endpoint`. */
   bindInterrupt(line: number, endpoint: Endpoint): void {
     if (!Number.isInteger(line) || line < 0 || line >= this.irqPending.length) {
-      throw new EvmError('EVM_INVALID_ARGUMENT', `interrupt line must be an integer in 0..${this.irqPending.length - 1}; got ${line}`);
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `interrupt line must be an integer in 0..${this.irqPending.length - 1}; got ${line}`,
+      );
     }
-    if (this.irqBindings.has(line)) throw new EvmError('EVM_INVALID_ARGUMENT', `interrupt line ${line} is already bound`);
+    if (this.irqBindings.has(line))
+      throw new EvmError('EVM_INVALID_ARGUMENT', `interrupt line ${line} is already bound`);
     this.irqBindings.set(line, endpoint);
   }
 
@@ -422,7 +542,8 @@ export class Kernel implements KernelSubsystem {
     const it = this.initThread;
     const prev = this.current;
     const d = it.depth + 1;
-    if (d > it.maxDepth) throw new EvmError('EVM_INVALID_ARGUMENT', `initialization of "${comp.name}" nests too deep`);
+    if (d > it.maxDepth)
+      throw new EvmError('EVM_INVALID_ARGUMENT', `initialization of "${comp.name}" nests too deep`);
     this.current = it;
     comp.initializing = true;
     it.comps[d] = comp;
@@ -472,7 +593,8 @@ export class Kernel implements KernelSubsystem {
 
   /** A view of a region's frames. */
   regionView(region: Region): Uint8Array {
-    if (!region.live) throw new EvmError('EVM_CAPABILITY', `region "${region.name}" is deactivated`);
+    if (!region.live)
+      throw new EvmError('EVM_CAPABILITY', `region "${region.name}" is deactivated`);
     return this.pool.view(region.base, region.size);
   }
 
@@ -483,7 +605,10 @@ export class Kernel implements KernelSubsystem {
   /** Interrupt `line` fired: a send to its endpoint at the next kernel step (a running guest stops first). */
   interrupt(line: number): void {
     if (!Number.isInteger(line) || line < 0 || line >= this.irqPending.length) {
-      throw new EvmError('EVM_INVALID_ARGUMENT', `interrupt line must be an integer in 0..${this.irqPending.length - 1}; got ${line}`);
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `interrupt line must be an integer in 0..${this.irqPending.length - 1}; got ${line}`,
+      );
     }
     if (this.irqPending[line] === 0) {
       this.irqPending[line] = 1;
@@ -523,7 +648,11 @@ export class Kernel implements KernelSubsystem {
 
   run(options: KernelRunOptions = {}): KernelRunResult {
     const maxCycles = options.maxCycles ?? Number.POSITIVE_INFINITY;
-    if (!(maxCycles >= 0)) throw new EvmError('EVM_INVALID_ARGUMENT', `maxCycles must be a non-negative number; got ${maxCycles}`);
+    if (!(maxCycles >= 0))
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `maxCycles must be a non-negative number; got ${maxCycles}`,
+      );
     const limit = this.time + maxCycles;
     const until = options.until;
     const control = this.cpu?.state.control;
@@ -600,7 +729,8 @@ export class Kernel implements KernelSubsystem {
     let done = false;
     try {
       if (t.gen === null) {
-        const body = typeof t.body === 'string' ? home.impl!.threads![t.body]! : (t.body as NativeThreadBody);
+        const body =
+          typeof t.body === 'string' ? home.impl!.threads![t.body]! : (t.body as NativeThreadBody);
         t.gen = body(home.port!, t.arg);
         t.resume = 0;
       }
@@ -645,7 +775,11 @@ export class Kernel implements KernelSubsystem {
       t.started = true;
       t.depth = 0;
       if (!this.contexts!.upcall(t, 0, t.home, UpcallKind.Thread, t.arg, 0, 0, 0, 0, 0)) {
-        this.handleFault(t, t.home, makeFault(t, t.home, 'page-fault', 'no memory for a thread stack'));
+        this.handleFault(
+          t,
+          t.home,
+          makeFault(t, t.home, 'page-fault', 'no memory for a thread stack'),
+        );
         if (t.unwindTo !== -1) this.settleUnwind(t, -1);
         return;
       }
@@ -667,14 +801,24 @@ export class Kernel implements KernelSubsystem {
       this.stopRequested = true;
     } else if (why !== 'budget') {
       const comp = t.comps[t.depth]!;
-      this.handleFault(t, comp, makeFault(t, comp, 'illegal-instruction', `hart stopped (${why})`, cpu.pc));
+      this.handleFault(
+        t,
+        comp,
+        makeFault(t, comp, 'illegal-instruction', `hart stopped (${why})`, cpu.pc),
+      );
       if (t.unwindTo !== -1) this.settleUnwind(t, -1);
     }
     this.checkBudget(t);
   }
 
   private checkBudget(t: Thread): void {
-    if (t.budget <= 0 && t === this.current && t.state === RUNNABLE && t.scheduler !== null && t.schedWait === SCHED_WAIT_NONE) {
+    if (
+      t.budget <= 0 &&
+      t === this.current &&
+      t.state === RUNNABLE &&
+      t.scheduler !== null &&
+      t.schedWait === SCHED_WAIT_NONE
+    ) {
       this.post(t, SchedEvent.Expired);
       this.switchToScheduler(t);
     }
@@ -709,10 +853,24 @@ export class Kernel implements KernelSubsystem {
         }
       } else if (why !== 'budget') {
         const comp = t.comps[t.depth]!;
-        this.handleFault(t, comp, makeFault(t, comp, 'illegal-instruction', `hart stopped (${why})`, cpu.pc));
+        this.handleFault(
+          t,
+          comp,
+          makeFault(t, comp, 'illegal-instruction', `hart stopped (${why})`, cpu.pc),
+        );
       } else if (spent > this.watchdogCycles) {
         const comp = t.comps[t.depth]!;
-        this.handleFault(t, comp, makeFault(t, comp, 'watchdog', `ran ${spent} cycles without returning to its native caller`, cpu.pc));
+        this.handleFault(
+          t,
+          comp,
+          makeFault(
+            t,
+            comp,
+            'watchdog',
+            `ran ${spent} cycles without returning to its native caller`,
+            cpu.pc,
+          ),
+        );
         spent = 0;
       }
       if (this.irqCount !== 0) this.takeInterrupts();
@@ -731,8 +889,15 @@ export class Kernel implements KernelSubsystem {
     }
     const comp = t.comps[t.depth]!;
     const kind = FAULT_KINDS[trap.cause] ?? 'illegal-instruction';
-    const what = kind === 'illegal-instruction' ? `instruction bits ${hex(trap.tval)}` : `address ${hex(trap.tval)}`;
-    this.handleFault(t, comp, makeFault(t, comp, kind, `${kind} at pc ${hex(trap.epc)} (${what})`, trap.epc, trap.tval));
+    const what =
+      kind === 'illegal-instruction'
+        ? `instruction bits ${hex(trap.tval)}`
+        : `address ${hex(trap.tval)}`;
+    this.handleFault(
+      t,
+      comp,
+      makeFault(t, comp, kind, `${kind} at pc ${hex(trap.epc)} (${what})`, trap.epc, trap.tval),
+    );
   }
 
   /** A guest system call: the invocation fast paths first, then the slow path. */
@@ -751,7 +916,17 @@ export class Kernel implements KernelSubsystem {
           ? this.invoke(t, gate, x[11]!, x[12]!, x[13]!, x[14]!, x[15]!)
           : this.invokeGuest(t, gate, x[11]!, x[12]!, x[13]!, x[14]!, x[15]!);
     } else {
-      ret = this.syscall(t, comp, cap, x[11]!, x[12]!, x[13]!, x[14]!, x[15]!, !nested && t.hostFrames === 0);
+      ret = this.syscall(
+        t,
+        comp,
+        cap,
+        x[11]!,
+        x[12]!,
+        x[13]!,
+        x[14]!,
+        x[15]!,
+        !nested && t.hostFrames === 0,
+      );
     }
     if (ret === NO_RET || t.unwindTo !== -1) return;
     this.contexts!.load(t, t.depth);
@@ -771,7 +946,15 @@ export class Kernel implements KernelSubsystem {
    * guest's ecall: the thread migrates into the server and back. Returns
    * ret; r1..r3 are in `t.results`.
    */
-  invoke(t: Thread, gate: Gate, op: number, a0: number, a1: number, a2: number, a3: number): number {
+  invoke(
+    t: Thread,
+    gate: Gate,
+    op: number,
+    a0: number,
+    a1: number,
+    a2: number,
+    a3: number,
+  ): number {
     const server = gate.server;
     if (server.state !== ACTIVE || !gate.live) return this.unavailable(t, server);
     const d = t.depth + 1;
@@ -819,8 +1002,19 @@ export class Kernel implements KernelSubsystem {
   }
 
   /** Native code invoking a guest server: an upcall on the hart, run until it returns. */
-  private invokeGuestFromHost(t: Thread, gate: Gate, d: number, op: number, a0: number, a1: number, a2: number, a3: number): number {
-    if (!this.contexts!.upcall(t, d, gate.server, UpcallKind.Invoke, gate.entry, op, a0, a1, a2, a3)) {
+  private invokeGuestFromHost(
+    t: Thread,
+    gate: Gate,
+    d: number,
+    op: number,
+    a0: number,
+    a1: number,
+    a2: number,
+    a3: number,
+  ): number {
+    if (
+      !this.contexts!.upcall(t, d, gate.server, UpcallKind.Invoke, gate.entry, op, a0, a1, a2, a3)
+    ) {
       t.depth = d - 1;
       return Kerr.NoMemory;
     }
@@ -832,7 +1026,15 @@ export class Kernel implements KernelSubsystem {
   }
 
   /** A guest invoking a guest server: save the caller's context, upcall into the server. */
-  private invokeGuest(t: Thread, gate: Gate, op: number, a0: number, a1: number, a2: number, a3: number): number {
+  private invokeGuest(
+    t: Thread,
+    gate: Gate,
+    op: number,
+    a0: number,
+    a1: number,
+    a2: number,
+    a3: number,
+  ): number {
     const server = gate.server;
     if (server.state !== ACTIVE || !gate.live) return this.unavailable(t, server);
     const d = t.depth + 1;
@@ -847,7 +1049,14 @@ export class Kernel implements KernelSubsystem {
   }
 
   /** A guest server returns: pop its frame; a guest caller resumes with the results, a native caller's run ends. */
-  private guestReturn(t: Thread, comp: Component, a0: number, a1: number, a2: number, a3: number): number {
+  private guestReturn(
+    t: Thread,
+    comp: Component,
+    a0: number,
+    a1: number,
+    a2: number,
+    a3: number,
+  ): number {
     const d = t.depth;
     if (comp.native !== null) return Kerr.Invalid;
     if (d === 0) {
@@ -884,9 +1093,20 @@ export class Kernel implements KernelSubsystem {
   // ===========================================================================================
 
   /** A kernel call of `comp` on thread `t`. `canBlock`: the thread has no host frames and may block or switch. */
-  syscall(t: Thread, comp: Component, cap: number, op: number, a0: number, a1: number, a2: number, a3: number, canBlock: boolean): number {
+  syscall(
+    t: Thread,
+    comp: Component,
+    cap: number,
+    op: number,
+    a0: number,
+    a1: number,
+    a2: number,
+    a3: number,
+    canBlock: boolean,
+  ): number {
     const table = comp.captbl;
-    if (cap >>> 0 >= table.size || table.types[cap] === NONE) return this.noCapability(t, comp, cap, op);
+    if (cap >>> 0 >= table.size || table.types[cap] === NONE)
+      return this.noCapability(t, comp, cap, op);
     const object = table.objects[cap]!;
     const r = t.results;
     r[1] = r[2] = r[3] = 0;
@@ -895,7 +1115,8 @@ export class Kernel implements KernelSubsystem {
         return this.selfOp(t, comp, op, a0, a1, a2, a3, canBlock);
       case SINV: {
         const gate = object as Gate;
-        if (comp.native !== null || gate.server.impl !== null) return this.invoke(t, gate, op, a0, a1, a2, a3);
+        if (comp.native !== null || gate.server.impl !== null)
+          return this.invoke(t, gate, op, a0, a1, a2, a3);
         return this.invokeGuest(t, gate, op, a0, a1, a2, a3);
       }
       case CapType.Rcv:
@@ -921,7 +1142,16 @@ export class Kernel implements KernelSubsystem {
     return Kerr.Invalid;
   }
 
-  private selfOp(t: Thread, comp: Component, op: number, a0: number, a1: number, a2: number, a3: number, canBlock: boolean): number {
+  private selfOp(
+    t: Thread,
+    comp: Component,
+    op: number,
+    a0: number,
+    a1: number,
+    a2: number,
+    a3: number,
+    canBlock: boolean,
+  ): number {
     const r = t.results;
     switch (op) {
       case SelfOp.Return:
@@ -943,7 +1173,7 @@ export class Kernel implements KernelSubsystem {
         r[2] = t.depth;
         return t.id;
       case SelfOp.Now:
-        r[1] = this.time % 0x1_0000_0000 | 0;
+        r[1] = (this.time % 0x1_0000_0000) | 0;
         r[2] = Math.floor(this.time / 0x1_0000_0000) | 0;
         return this.time % 0x8000_0000;
     }
@@ -981,15 +1211,30 @@ export class Kernel implements KernelSubsystem {
       this.deliver(w, n);
       this.post(w, SchedEvent.Woken);
       const c = this.current;
-      const urgency = e.priority < w.priority ? e.priority : w.priority;
-      if (c !== null && c !== w && c.schedWait === SCHED_WAIT_NONE && c.scheduler !== null && urgency < c.priority) {
+      const urgency = Math.min(e.priority, w.priority);
+      if (
+        c !== null &&
+        c !== w &&
+        c.schedWait === SCHED_WAIT_NONE &&
+        c.scheduler !== null &&
+        urgency < c.priority
+      ) {
         this.preemptPending = true;
       }
     }
     return Kerr.Ok;
   }
 
-  private schedOp(t: Thread, link: SchedulerLink, op: number, a0: number, a1: number, a2: number, a3: number, canBlock: boolean): number {
+  private schedOp(
+    t: Thread,
+    link: SchedulerLink,
+    op: number,
+    a0: number,
+    a1: number,
+    a2: number,
+    a3: number,
+    canBlock: boolean,
+  ): number {
     void a3;
     if (!link.live) return Kerr.Dead;
     if (link.thread !== t) return Kerr.Permission;
@@ -1048,7 +1293,7 @@ export class Kernel implements KernelSubsystem {
 
   private scheduledBy(link: SchedulerLink, id: number): Thread | null {
     const target = id >>> 0 < this.threads.length ? this.threads[id] : null;
-    return target !== null && target !== undefined && target.live && target.scheduler === link ? target : null;
+    return target?.live && target.scheduler === link ? target : null;
   }
 
   private componentOp(t: Thread, target: Component, op: number): number {
@@ -1104,7 +1349,14 @@ export class Kernel implements KernelSubsystem {
   private preempt(): void {
     this.preemptPending = false;
     const c = this.current;
-    if (c === null || c.hostFrames > 0 || c.state !== RUNNABLE || c.schedWait !== SCHED_WAIT_NONE || c.scheduler === null) return;
+    if (
+      c === null ||
+      c.hostFrames > 0 ||
+      c.state !== RUNNABLE ||
+      c.schedWait !== SCHED_WAIT_NONE ||
+      c.scheduler === null
+    )
+      return;
     this.post(c, SchedEvent.Preempted);
     this.switchToScheduler(c);
   }
@@ -1139,7 +1391,10 @@ export class Kernel implements KernelSubsystem {
   portMisuse(comp: Component): never {
     const t = this.current;
     const running = t === null ? 'no thread' : `"${t.comps[t.depth]!.name}"`;
-    throw new EvmError('EVM_CAPABILITY', `component "${comp.name}" called the kernel while ${running} was executing (a port is only for its own component's code)`);
+    throw new EvmError(
+      'EVM_CAPABILITY',
+      `component "${comp.name}" called the kernel while ${running} was executing (a port is only for its own component's code)`,
+    );
   }
 
   /** A call from a component whose frame is being unwound, or that already faulted. */
@@ -1340,7 +1595,8 @@ export class Kernel implements KernelSubsystem {
       for (const l of this.links) if (l.thread === t) l.resync();
       t.schedWait = SCHED_WAIT_NONE;
       t.state = RUNNABLE;
-      if (this.current !== null && this.current !== t && this.current.state !== RUNNABLE) this.current = t;
+      if (this.current !== null && this.current !== t && this.current.state !== RUNNABLE)
+        this.current = t;
       return;
     }
     t.state = RUNNABLE;
@@ -1355,21 +1611,41 @@ export class Kernel implements KernelSubsystem {
   inspect(): {
     time: number;
     freePages: number;
-    components: { id: number; name: string; kind: 'native' | 'guest'; state: string; reboots: number }[];
+    components: {
+      id: number;
+      name: string;
+      kind: 'native' | 'guest';
+      state: string;
+      reboots: number;
+    }[];
     threads: { id: number; name: string; state: string; priority: number; depth: number }[];
     awaitingReclaim: readonly string[];
   } {
-    const stateName = (s: number) => (s === ACTIVE ? 'active' : s === REBOOTING ? 'rebooting' : 'stopped');
-    const threadState = (s: number) => (s === RUNNABLE ? 'runnable' : s === BLOCKED ? 'blocked' : 'exited');
+    const stateName = (s: number) =>
+      s === ACTIVE ? 'active' : s === REBOOTING ? 'rebooting' : 'stopped';
+    const threadState = (s: number) =>
+      s === RUNNABLE ? 'runnable' : s === BLOCKED ? 'blocked' : 'exited';
     return {
       time: this.time,
       freePages: this.pool.freePages,
       components: this.components
         .filter((c): c is Component => c !== null && c !== this.kernelComponent)
-        .map((c) => ({ id: c.id, name: c.name, kind: c.native !== null ? 'native' : 'guest', state: stateName(c.state), reboots: c.reboots })),
+        .map((c) => ({
+          id: c.id,
+          name: c.name,
+          kind: c.native !== null ? 'native' : 'guest',
+          state: stateName(c.state),
+          reboots: c.reboots,
+        })),
       threads: this.threads
         .filter((t): t is Thread => t !== null && t !== this.initThread)
-        .map((t) => ({ id: t.id, name: t.name, state: threadState(t.state), priority: t.priority, depth: t.depth })),
+        .map((t) => ({
+          id: t.id,
+          name: t.name,
+          state: threadState(t.state),
+          priority: t.priority,
+          depth: t.depth,
+        })),
       awaitingReclaim: this.liveness.pending,
     };
   }

@@ -39,7 +39,10 @@ export class FramePool {
     const ramStart = ramBase >>> 0;
     const start = base >>> 0;
     if (start % PAGE !== 0 || size % PAGE !== 0 || size <= 0) {
-      throw new EvmError('EVM_INVALID_ARGUMENT', `kernel memory must be whole 4 KiB pages; got base 0x${start.toString(16)}, size ${size}`);
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `kernel memory must be whole 4 KiB pages; got base 0x${start.toString(16)}, size ${size}`,
+      );
     }
     if (start < ramStart || start + size > ramStart + ramSize || ramSize > buffer.byteLength) {
       throw new EvmError(
@@ -92,7 +95,8 @@ export class FramePool {
       throw new RangeError(`frame 0x${(pa >>> 0).toString(16)} (+${pages}) is not kernel memory`);
     }
     for (let i = first; i < first + pages; i++) {
-      if (this.used[i] === 0) throw new RangeError(`frame 0x${(this.base + i * PAGE).toString(16)} freed twice`);
+      if (this.used[i] === 0)
+        throw new RangeError(`frame 0x${(this.base + i * PAGE).toString(16)} freed twice`);
       this.used[i] = 0;
     }
     this.freeCount += pages;

@@ -12,7 +12,14 @@ import type { GuestSpace } from './guest/space';
 import type { Thread } from './thread';
 
 /** Anything a capability slot can name. */
-export type KernelObject = Gate | Endpoint | Region | SchedulerLink | CapTable | Component | GuestSpace;
+export type KernelObject =
+  | Gate
+  | Endpoint
+  | Region
+  | SchedulerLink
+  | CapTable
+  | Component
+  | GuestSpace;
 
 /**
  * A component's capability table: the type of each slot in a byte array and
@@ -44,7 +51,8 @@ export class CapTable {
 
   /** First free slot at or after `from`, or -1. */
   freeSlot(from = 1): number {
-    for (let i = Math.max(1, from); i < this.size; i++) if (this.types[i] === CapType.None) return i;
+    for (let i = Math.max(1, from); i < this.size; i++)
+      if (this.types[i] === CapType.None) return i;
     return -1;
   }
 

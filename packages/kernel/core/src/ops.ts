@@ -2,7 +2,7 @@
  * Operations on capability tables and page tables: the parts of the kernel's
  * slow path that only touch the objects named by the capabilities.
  */
-import { CaptblOp, CapType, Kerr, PgtblOp } from '@evm/contracts';
+import { CapType, CaptblOp, Kerr, PgtblOp } from '@evm/contracts';
 import type { Component } from './component';
 import type { GuestCpu } from './guest/cpu';
 import type { GuestSpace } from './guest/space';
@@ -11,7 +11,13 @@ import type { CapTable, Region } from './objects';
 const NONE = CapType.None;
 
 /** `CaptblOp` on `target` by `comp`: authority only moves by copying a capability `comp` holds. */
-export function captblOperation(comp: Component, target: CapTable, op: number, a0: number, a1: number): number {
+export function captblOperation(
+  comp: Component,
+  target: CapTable,
+  op: number,
+  a0: number,
+  a1: number,
+): number {
   if (!target.live) return Kerr.Dead;
   switch (op) {
     case CaptblOp.Copy: {
@@ -35,7 +41,15 @@ export function captblOperation(comp: Component, target: CapTable, op: number, a
 }
 
 /** `PgtblOp` on `space` by `comp` (regions are named by `comp`'s own capabilities). */
-export function pgtblOperation(comp: Component, space: GuestSpace, cpu: GuestCpu | null, op: number, a0: number, a1: number, a2: number): number {
+export function pgtblOperation(
+  comp: Component,
+  space: GuestSpace,
+  cpu: GuestCpu | null,
+  op: number,
+  a0: number,
+  a1: number,
+  a2: number,
+): number {
   switch (op) {
     case PgtblOp.MapRegion: {
       const own = comp.captbl;

@@ -29,7 +29,7 @@ export class PageTable {
 
   /** satp value selecting this table (Sv32, ASID 0). */
   get satp(): number {
-    return (SATP_SV32 | (this.root >>> 12)) | 0;
+    return SATP_SV32 | (this.root >>> 12) | 0;
   }
 
   /** Frames this table occupies (root plus second-level tables). */

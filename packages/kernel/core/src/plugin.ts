@@ -6,8 +6,10 @@ export default definePlugin({
   kind: 'kernel-subsystem',
   provides: {
     'kernel.core': {
-      description: 'Composite-style capability microkernel: components, threads, invocation gates, endpoints, budgets, micro-reboot',
-      create: (_ctx: ComponentContext, options?: unknown) => new Kernel((options ?? {}) as KernelOptions),
+      description:
+        'Composite-style capability microkernel: components, threads, invocation gates, endpoints, budgets, micro-reboot',
+      create: (_ctx: ComponentContext, options?: unknown) =>
+        new Kernel((options ?? {}) as KernelOptions),
     },
   },
 });

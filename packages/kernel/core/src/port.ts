@@ -47,7 +47,8 @@ export class Port implements KernelPort {
     const k = this.kernel;
     const t = k.current;
     if (t === null || t.comps[t.depth] !== this.component) return k.portMisuse(this.component);
-    if (t.unwindTo !== -1 || this.component.faultPending) return k.callWhileUnwinding(t, this.component);
+    if (t.unwindTo !== -1 || this.component.faultPending)
+      return k.callWhileUnwinding(t, this.component);
     const c = cap | 0;
     if (c >>> 0 < this.size && this.types[c] === SINV) {
       return k.invoke(t, this.objects[c] as Gate, op | 0, a0! | 0, a1! | 0, a2! | 0, a3! | 0);
@@ -78,7 +79,10 @@ export class Port implements KernelPort {
     const slot = this.component.capNames.get(name);
     if (slot === undefined) {
       const known = [...this.component.capNames.keys()].join(', ') || 'none';
-      throw new EvmError('EVM_CAPABILITY', `component "${this.component.name}" was granted no capability named "${name}" (granted: ${known})`);
+      throw new EvmError(
+        'EVM_CAPABILITY',
+        `component "${this.component.name}" was granted no capability named "${name}" (granted: ${known})`,
+      );
     }
     return slot;
   }
@@ -86,7 +90,11 @@ export class Port implements KernelPort {
   memory(regionCap: number): Uint8Array {
     const c = regionCap | 0;
     if (c >>> 0 >= this.size || this.types[c] !== CapType.Region) {
-      return this.kernel.signalFault(this.component, 'no-capability', `memory(${regionCap}): slot holds no region capability`);
+      return this.kernel.signalFault(
+        this.component,
+        'no-capability',
+        `memory(${regionCap}): slot holds no region capability`,
+      );
     }
     return this.kernel.regionView(this.objects[c] as Region);
   }

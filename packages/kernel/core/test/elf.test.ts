@@ -8,7 +8,18 @@ import { testSystem } from './helpers';
 const KV = readFileSync(path.join(__dirname, 'fixtures', 'kv.elf'));
 
 /** A minimal ELF32 RISC-V executable with the given program headers (for the error cases). */
-function elf(phdrs: { type?: number; offset: number; vaddr: number; filesz: number; memsz: number; flags: number }[], fileSize = 52 + 32 * phdrs.length + 64, machine = 243): Uint8Array {
+function elf(
+  phdrs: {
+    type?: number;
+    offset: number;
+    vaddr: number;
+    filesz: number;
+    memsz: number;
+    flags: number;
+  }[],
+  fileSize = 52 + 32 * phdrs.length + 64,
+  machine = 243,
+): Uint8Array {
   const out = new Uint8Array(Math.max(fileSize, 52 + 32 * phdrs.length));
   const v = new DataView(out.buffer);
   out.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1]);
@@ -53,21 +64,63 @@ describe('guest images', () => {
   it.each([
     ['a short file', new Uint8Array(20), /ELF file too short \(20 bytes\)/],
     ['bad magic', new Uint8Array(64), /not an ELF file \(bad magic\)/],
-    ['another machine', elf([{ offset: 0, vaddr: 0x10000, filesz: 4, memsz: 4, flags: 5 }], 200, 62), /ELF machine 62 is not RISC-V/],
-    ['data past the end', elf([{ offset: 100, vaddr: 0x10000, filesz: 4000, memsz: 4000, flags: 5 }]), /segment 0: data at 100\+4000 runs past the end/],
-    ['filesz above memsz', elf([{ offset: 0, vaddr: 0x10000, filesz: 40, memsz: 4, flags: 5 }]), /segment 0: file size 40 exceeds memory size 4/],
-    ['no loadable segment', elf([{ type: 4, offset: 0, vaddr: 0x10000, filesz: 4, memsz: 4, flags: 5 }]), /no loadable segment/],
+    [
+      'another machine',
+      elf([{ offset: 0, vaddr: 0x10000, filesz: 4, memsz: 4, flags: 5 }], 200, 62),
+      /ELF machine 62 is not RISC-V/,
+    ],
+    [
+      'data past the end',
+      elf([{ offset: 100, vaddr: 0x10000, filesz: 4000, memsz: 4000, flags: 5 }]),
+      /segment 0: data at 100\+4000 runs past the end/,
+    ],
+    [
+      'filesz above memsz',
+      elf([{ offset: 0, vaddr: 0x10000, filesz: 40, memsz: 4, flags: 5 }]),
+      /segment 0: file size 40 exceeds memory size 4/,
+    ],
+    [
+      'no loadable segment',
+      elf([{ type: 4, offset: 0, vaddr: 0x10000, filesz: 4, memsz: 4, flags: 5 }]),
+      /no loadable segment/,
+    ],
   ])('rejects %s', (_what, bytes, re) => {
     expect(message(() => parseElf('c', bytes))).toMatch(re);
   });
 
   it('rejects images outside the user area, overlapping, or entering outside code', () => {
-    const seg = (vaddr: number, memsz: number, perms: number = MapFlags.Read | MapFlags.Execute) => ({ vaddr, memsz, perms, data: new Uint8Array(0) });
-    expect(message(() => checkGuestImage('c', { entry: 0x10, segments: [seg(0x0, 0x100)] }, 256))).toMatch(/segment 0 at 0x0\.\.0x100 is outside the image area/);
-    expect(message(() => checkGuestImage('c', { entry: 0x10000, segments: [seg(0x7ff0_0000, 0x1000)] }, 256))).toMatch(/outside the image area/);
-    expect(message(() => checkGuestImage('c', { entry: 0x10000, segments: [seg(0x10000, 0x1000), seg(0x10800, 0x1000)] }, 256))).toMatch(/segment 1 .* overlaps an earlier segment/);
-    expect(message(() => checkGuestImage('c', { entry: 0x20000, segments: [seg(0x10000, 0x1000)] }, 256))).toMatch(/entry 0x20000 is not inside an executable segment/);
-    expect(message(() => checkGuestImage('c', { entry: 0x10000, segments: [seg(0x10000, 0x1000, 0)] }, 256))).toMatch(/perms must combine/);
+    const seg = (
+      vaddr: number,
+      memsz: number,
+      perms: number = MapFlags.Read | MapFlags.Execute,
+    ) => ({ vaddr, memsz, perms, data: new Uint8Array(0) });
+    expect(
+      message(() => checkGuestImage('c', { entry: 0x10, segments: [seg(0x0, 0x100)] }, 256)),
+    ).toMatch(/segment 0 at 0x0\.\.0x100 is outside the image area/);
+    expect(
+      message(() =>
+        checkGuestImage('c', { entry: 0x10000, segments: [seg(0x7ff0_0000, 0x1000)] }, 256),
+      ),
+    ).toMatch(/outside the image area/);
+    expect(
+      message(() =>
+        checkGuestImage(
+          'c',
+          { entry: 0x10000, segments: [seg(0x10000, 0x1000), seg(0x10800, 0x1000)] },
+          256,
+        ),
+      ),
+    ).toMatch(/segment 1 .* overlaps an earlier segment/);
+    expect(
+      message(() =>
+        checkGuestImage('c', { entry: 0x20000, segments: [seg(0x10000, 0x1000)] }, 256),
+      ),
+    ).toMatch(/entry 0x20000 is not inside an executable segment/);
+    expect(
+      message(() =>
+        checkGuestImage('c', { entry: 0x10000, segments: [seg(0x10000, 0x1000, 0)] }, 256),
+      ),
+    ).toMatch(/perms must combine/);
   });
 });
 
@@ -89,6 +142,7 @@ describe('a guest component written in C', () => {
     const out: number[] = [];
     const client = sys.kernel.createNativeComponent('client', () => ({
       threads: {
+        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main(port) {
           out.push(port.call(1, 1, 5, 55), port.call(1, 2, 5), port.call(1, 9));
           out.push(port.call(1, 3)); // the server crashes: micro-reboot

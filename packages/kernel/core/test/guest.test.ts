@@ -1,5 +1,23 @@
-import { CapType, type ComponentFault, Kerr, MapFlags, PgtblOp, RegionOp, SelfOp } from '@evm/contracts';
-import { a, entryStub, GUEST_BASE, guestImage, guestReturn, Program, R, syscall, testSystem } from './helpers';
+import {
+  CapType,
+  type ComponentFault,
+  Kerr,
+  MapFlags,
+  PgtblOp,
+  RegionOp,
+  SelfOp,
+} from '@evm/contracts';
+import {
+  a,
+  entryStub,
+  GUEST_BASE,
+  guestImage,
+  guestReturn,
+  Program,
+  R,
+  syscall,
+  testSystem,
+} from './helpers';
 
 /** Guest server: ret = a0 + a1, r1 = op, r2 = entry word, r3 = thread id; op 2 multiplies instead. */
 function adderServer(origin = GUEST_BASE): Program {
@@ -47,7 +65,15 @@ describe('invocation pairings', () => {
     const sys = testSystem({ guest: true });
     const lines: string[] = [];
     const math = sys.kernel.createNativeComponent('math', () => ({
-      serve: (_e: number, op: number, a0: number, a1: number, _a2: number, _a3: number, r: Int32Array) => {
+      serve: (
+        _e: number,
+        op: number,
+        a0: number,
+        a1: number,
+        _a2: number,
+        _a3: number,
+        r: Int32Array,
+      ) => {
         r[1] = op * 100;
         return a0 + a1;
       },
@@ -69,6 +95,7 @@ describe('invocation pairings', () => {
     const out: number[] = [];
     const client = sys.kernel.createNativeComponent('client', () => ({
       threads: {
+        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main(port) {
           out.push(port.call(1, 1, 40, 2), ...port.results.slice(1));
           out.push(port.call(1, 2, 6, 7), port.results[1]!);
@@ -115,7 +142,15 @@ describe('invocation pairings', () => {
     const lines: string[] = [];
     const adder = sys.kernel.createGuestComponent('adder', guestImage(adderServer(0x40_0000)));
     const middle = sys.kernel.createNativeComponent('middle', () => ({
-      serve: (_e: number, _op: number, a0: number, a1: number, _a2: number, _a3: number, r: Int32Array) => {
+      serve: (
+        _e: number,
+        _op: number,
+        a0: number,
+        a1: number,
+        _a2: number,
+        _a3: number,
+        r: Int32Array,
+      ) => {
         const port = sys.kernel.component('middle')!.port!;
         const ret = port.call(1, 2, a0, a1); // multiply in the guest
         r[1] = port.results[3]!; // the thread id the guest saw
@@ -176,41 +211,63 @@ function attacker(attack: (p: Program) => void): Program {
 describe('isolation', () => {
   const VICTIM = 0x20_0000;
   const attacks: [string, string, (p: Program) => void][] = [
-    ['reads another component\u2019s memory', 'page-fault', (p) => p.li(R.t0, VICTIM).emit(a.lw(R.t1, R.t0, 0))],
-    ['writes another component\u2019s memory', 'page-fault', (p) => p.li(R.t0, VICTIM + 0x40).emit(a.sw(R.t0, R.t0, 0))],
-    ['jumps into another component\u2019s code', 'page-fault', (p) => p.li(R.t0, VICTIM).emit(a.jalr(R.zero, R.t0, 0))],
-    ['reads physical RAM directly', 'page-fault', (p) => p.li(R.t0, 0x8000_0000).emit(a.lw(R.t1, R.t0, 0))],
+    [
+      'reads another component\u2019s memory',
+      'page-fault',
+      (p) => p.li(R.t0, VICTIM).emit(a.lw(R.t1, R.t0, 0)),
+    ],
+    [
+      'writes another component\u2019s memory',
+      'page-fault',
+      (p) => p.li(R.t0, VICTIM + 0x40).emit(a.sw(R.t0, R.t0, 0)),
+    ],
+    [
+      'jumps into another component\u2019s code',
+      'page-fault',
+      (p) => p.li(R.t0, VICTIM).emit(a.jalr(R.zero, R.t0, 0)),
+    ],
+    [
+      'reads physical RAM directly',
+      'page-fault',
+      (p) => p.li(R.t0, 0x8000_0000).emit(a.lw(R.t1, R.t0, 0)),
+    ],
     ['invokes a capability it was not granted', 'no-capability', (p) => syscall(p, 5, 0)],
     ['executes an illegal instruction', 'illegal-instruction', (p) => p.emit(0xffff_ffff)],
   ];
 
-  it.each(attacks)('a guest that %s is faulted and rebooted while another app keeps printing', (_what, kind, attack) => {
-    const sys = testSystem({ guest: true, quantum: 2_000 });
-    const lines: string[] = [];
-    const faults: ComponentFault[] = [];
-    sys.kernel.onFault((f) => faults.push(f));
-    const log = sys.kernel.createNativeComponent('log', recorder(lines));
-    const victim = sys.kernel.createGuestComponent('victim', guestImage(printerThread(1, 50, VICTIM)));
-    const bad = sys.kernel.createGuestComponent('bad', guestImage(attacker(attack)));
-    sys.connect(victim, log, 1);
-    sys.connect(bad, log, 1);
-    sys.kernel.sealBoot(victim);
-    sys.kernel.sealBoot(bad);
-    sys.spawn(victim, { name: 'main' });
-    sys.spawn(bad, { name: 'main' });
-    expect(sys.kernel.run({ maxCycles: 100_000 })).toBe('limit');
+  it.each(attacks)(
+    'a guest that %s is faulted and rebooted while another app keeps printing',
+    (_what, kind, attack) => {
+      const sys = testSystem({ guest: true, quantum: 2_000 });
+      const lines: string[] = [];
+      const faults: ComponentFault[] = [];
+      sys.kernel.onFault((f) => faults.push(f));
+      const log = sys.kernel.createNativeComponent('log', recorder(lines));
+      const victim = sys.kernel.createGuestComponent(
+        'victim',
+        guestImage(printerThread(1, 50, VICTIM)),
+      );
+      const bad = sys.kernel.createGuestComponent('bad', guestImage(attacker(attack)));
+      sys.connect(victim, log, 1);
+      sys.connect(bad, log, 1);
+      sys.kernel.sealBoot(victim);
+      sys.kernel.sealBoot(bad);
+      sys.spawn(victim, { name: 'main' });
+      sys.spawn(bad, { name: 'main' });
+      expect(sys.kernel.run({ maxCycles: 100_000 })).toBe('limit');
 
-    const printed = lines.filter((l) => l.startsWith('1:')).map((l) => Number(l.split(':')[1]));
-    expect(printed.length).toBeGreaterThan(50);
-    expect(printed).toEqual(printed.map((_, i) => i)); // 0, 1, 2, ... never reset, never skipped
-    const starts = lines.filter((l) => l.startsWith('9:')).length;
-    expect(starts).toBeGreaterThan(1);
-    expect(faults.length).toBeGreaterThanOrEqual(starts - 1);
-    expect(faults.every((f) => f.component === 'bad' && f.kind === kind)).toBe(true);
-    expect(bad.reboots).toBe(faults.length);
-    expect(victim.reboots).toBe(0);
-    if (kind === 'page-fault') expect(faults[0]!.message).toMatch(/page-fault at pc 0x00(01|20)/);
-  });
+      const printed = lines.filter((l) => l.startsWith('1:')).map((l) => Number(l.split(':')[1]));
+      expect(printed.length).toBeGreaterThan(50);
+      expect(printed).toEqual(printed.map((_, i) => i)); // 0, 1, 2, ... never reset, never skipped
+      const starts = lines.filter((l) => l.startsWith('9:')).length;
+      expect(starts).toBeGreaterThan(1);
+      expect(faults.length).toBeGreaterThanOrEqual(starts - 1);
+      expect(faults.every((f) => f.component === 'bad' && f.kind === kind)).toBe(true);
+      expect(bad.reboots).toBe(faults.length);
+      expect(victim.reboots).toBe(0);
+      if (kind === 'page-fault') expect(faults[0]!.message).toMatch(/page-fault at pc 0x00(01|20)/);
+    },
+  );
 
   it('a guest server that faults during an invocation is rebooted; its guest client gets Rebooted and retries', () => {
     const sys = testSystem({ guest: true });
@@ -219,7 +276,14 @@ describe('isolation', () => {
     // Server: counts calls in memory; on the 2nd call it touches unmapped memory.
     const s = new Program(0x40_0000);
     entryStub(s, { invoke: true });
-    s.label('invoke').la(R.t0, 'count').emit(a.lw(R.t1, R.t0, 0), a.addi(R.t1, R.t1, 1), a.sw(R.t1, R.t0, 0), a.addi(R.t2, R.zero, 2));
+    s.label('invoke')
+      .la(R.t0, 'count')
+      .emit(
+        a.lw(R.t1, R.t0, 0),
+        a.addi(R.t1, R.t1, 1),
+        a.sw(R.t1, R.t0, 0),
+        a.addi(R.t2, R.zero, 2),
+      );
     s.ref('ok', (o) => a.bne(R.t1, R.t2, o));
     s.li(R.t3, 0x10).emit(a.lw(R.t3, R.t3, 0)); // null-page read: fault
     s.label('ok');
@@ -246,13 +310,18 @@ describe('shared regions', () => {
     // The guest maps the region itself at 0x30_0000 (through its own page-table capability), then writes.
     const p = new Program(GUEST_BASE);
     entryStub(p, { thread: true });
-    p.label('thread').li(R.a2, 3).li(R.a3, 0x30_0000).li(R.a4, MapFlags.Read | MapFlags.Write);
+    p.label('thread')
+      .li(R.a2, 3)
+      .li(R.a3, 0x30_0000)
+      .li(R.a4, MapFlags.Read | MapFlags.Write);
     syscall(p, 4, PgtblOp.MapRegion);
     p.emit(a.addi(R.s0, R.a0, 0));
     syscall(p, 3, RegionOp.Info);
     p.emit(a.addi(R.a2, R.a0, 0), a.addi(R.a3, R.a1, 0));
     syscall(p, 1, 1); // region id, size
-    p.li(R.t0, 0x30_0000).li(R.t1, 0x5eed).emit(a.sw(R.t1, R.t0, 8));
+    p.li(R.t0, 0x30_0000)
+      .li(R.t1, 0x5eed)
+      .emit(a.sw(R.t1, R.t0, 8));
     p.emit(a.addi(R.a2, R.s0, 0), a.addi(R.a3, R.zero, 0));
     syscall(p, 1, 2); // map result
     guestReturn(p, R.zero);

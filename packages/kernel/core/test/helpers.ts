@@ -22,7 +22,29 @@ export const a = asm;
 export type Program = InstanceType<typeof asm.Program>;
 
 /** Register numbers of the RV32 ABI names used in guest programs. */
-export const R = { zero: 0, ra: 1, sp: 2, t0: 5, t1: 6, t2: 7, s0: 8, s1: 9, a0: 10, a1: 11, a2: 12, a3: 13, a4: 14, a5: 15, a6: 16, a7: 17, s2: 18, s3: 19, s4: 20, t3: 28, t4: 29 } as const;
+export const R = {
+  zero: 0,
+  ra: 1,
+  sp: 2,
+  t0: 5,
+  t1: 6,
+  t2: 7,
+  s0: 8,
+  s1: 9,
+  a0: 10,
+  a1: 11,
+  a2: 12,
+  a3: 13,
+  a4: 14,
+  a5: 15,
+  a6: 16,
+  a7: 17,
+  s2: 18,
+  s3: 19,
+  s4: 20,
+  t3: 28,
+  t4: 29,
+} as const;
 
 /**
  * A minimal FIFO scheduler on the kernel's scheduling protocol (the real
@@ -53,7 +75,9 @@ export function fifoScheduler(quantum = -1): NativeComponentFactory {
               if (kind === SchedEvent.Blocked || kind === SchedEvent.Exited) dequeue(tid);
               else if (kind === SchedEvent.Resync) {
                 queue.length = 0;
-                for (let id = 1; id < 256; id++) if (port.call(sched, SchedOp.ThreadInfo, id) === ThreadState.Runnable) enqueue(id);
+                for (let id = 1; id < 256; id++)
+                  if (port.call(sched, SchedOp.ThreadInfo, id) === ThreadState.Runnable)
+                    enqueue(id);
               } else enqueue(tid);
             }
             if (queue.length === 0) {
@@ -81,7 +105,9 @@ export interface TestSystem {
   connect(client: Component, server: Component, slot: number, entry?: number): number;
 }
 
-export function testSystem(options: KernelOptions & { guest?: boolean; quantum?: number; ramSize?: number } = {}): TestSystem {
+export function testSystem(
+  options: KernelOptions & { guest?: boolean; quantum?: number; ramSize?: number } = {},
+): TestSystem {
   let bus: Bus | undefined;
   let kernelOptions: KernelOptions = options;
   if (options.guest) {
@@ -92,7 +118,13 @@ export function testSystem(options: KernelOptions & { guest?: boolean; quantum?:
         this.stopRequested = true;
       },
     };
-    const hart = createHart({ hartId: 0, bus, tier: 'interpreter', clock: { frequency: 10_000_000, now: () => 0n }, control });
+    const hart = createHart({
+      hartId: 0,
+      bus,
+      tier: 'interpreter',
+      clock: { frequency: 10_000_000, now: () => 0n },
+      control,
+    });
     kernelOptions = { ...options, hart };
   }
   const kernel = new Kernel(kernelOptions);
@@ -125,7 +157,14 @@ export function guestImage(p: Program, extra = 0x2000): GuestImage {
   const data = p.bytes();
   return {
     entry: p.origin,
-    segments: [{ vaddr: p.origin, data, memsz: data.length + extra, perms: MapFlags.Read | MapFlags.Write | MapFlags.Execute }],
+    segments: [
+      {
+        vaddr: p.origin,
+        data,
+        memsz: data.length + extra,
+        perms: MapFlags.Read | MapFlags.Write | MapFlags.Execute,
+      },
+    ],
   };
 }
 
@@ -145,7 +184,10 @@ export function guestReturn(p: Program, retReg: number, rs: readonly number[] = 
  * Standard guest entry: branches on the upcall kind in a6 to the labels
  * `invoke`, `init` and `thread`; a missing label means "return 0".
  */
-export function entryStub(p: Program, has: { invoke?: boolean; init?: boolean; thread?: boolean }): Program {
+export function entryStub(
+  p: Program,
+  has: { invoke?: boolean; init?: boolean; thread?: boolean },
+): Program {
   p.label('entry');
   if (has.invoke) p.ref('invoke', (o) => a.beq(R.a6, R.zero, o));
   p.li(R.t0, 1);

@@ -1,7 +1,7 @@
 import {
   AsndOp,
-  CaptblOp,
   CapType,
+  CaptblOp,
   type ComponentFault,
   type KernelPort,
   Kerr,
@@ -9,7 +9,6 @@ import {
   RcvOp,
   SelfOp,
 } from '@evm/contracts';
-import { Kernel } from '../src/kernel';
 import { testSystem } from './helpers';
 
 /** A server: op 1 adds, op 2 returns three results, op 3 throws, op 4 reports its instance and call count. */
@@ -44,6 +43,7 @@ function mathServer(created: { count: number }): NativeComponentFactory {
 function runOnce(body: (port: KernelPort) => unknown, out: unknown[]): NativeComponentFactory {
   return () => ({
     threads: {
+      // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
       *main(port) {
         out.push(body(port));
       },
@@ -76,12 +76,15 @@ describe('native invocation', () => {
     const out: unknown[] = [];
     const client = sys.kernel.createNativeComponent(
       'client',
-      runOnce((port) => [
-        port.call(0, 99), // unknown self operation
-        port.call(0, SelfOp.Whoami),
-        port.call(1, 7), // an asnd capability does not know operation 7
-        port.call(2, RcvOp.Poll), // someone else's endpoint: granted as asnd here
-      ], out),
+      runOnce(
+        (port) => [
+          port.call(0, 99), // unknown self operation
+          port.call(0, SelfOp.Whoami),
+          port.call(1, 7), // an asnd capability does not know operation 7
+          port.call(2, RcvOp.Poll), // someone else's endpoint: granted as asnd here
+        ],
+        out,
+      ),
     );
     const other = sys.kernel.createNativeComponent('other', () => ({ threads: { *main() {} } }));
     const e = sys.kernel.createEndpoint(sys.kernel.createThread(other, { name: 'main' }));
@@ -107,6 +110,7 @@ describe('native invocation', () => {
     const out: number[] = [];
     const client = sys.kernel.createNativeComponent('client', () => ({
       threads: {
+        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main(port) {
           out.push(port.call(1, 0, 2));
           out.push(port.call(1, 0, 10));
@@ -135,6 +139,7 @@ describe('native invocation', () => {
     let tries = 0;
     const thief = sys.kernel.createNativeComponent('thief', () => ({
       threads: {
+        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main() {
           if (tries++ === 0) stolen!.call(0, SelfOp.Whoami);
         },
@@ -145,7 +150,9 @@ describe('native invocation', () => {
     expect(faults).toHaveLength(1);
     expect(tries).toBe(2); // rebooted, started over, and finished
     expect(faults[0]!.component).toBe('thief');
-    expect(faults[0]!.message).toMatch(/component "victim" called the kernel while "thief" was executing/);
+    expect(faults[0]!.message).toMatch(
+      /component "victim" called the kernel while "thief" was executing/,
+    );
     expect(() => stolen!.call(0, SelfOp.Whoami)).toThrow(/no thread was executing/);
   });
 });
@@ -160,6 +167,7 @@ describe('faults in native components', () => {
     const out: number[] = [];
     const client = sys.kernel.createNativeComponent('client', () => ({
       threads: {
+        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main(port) {
           out.push(port.call(1, 4), port.results[1]!); // instance 1, 1 call
           out.push(port.call(1, 4), port.results[1]!); // instance 1, 2 calls
@@ -230,6 +238,7 @@ describe('faults in native components', () => {
     const out: number[] = [];
     const client = sys.kernel.createNativeComponent('client', () => ({
       threads: {
+        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main(port) {
           out.push(port.call(1, 3), port.call(1, 1, 1));
         },
@@ -261,6 +270,7 @@ describe('faults in native components', () => {
     const out: number[] = [];
     const client = sys.kernel.createNativeComponent('client', () => ({
       threads: {
+        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main(port) {
           out.push(port.call(1, 0), port.results[1]!);
         },
@@ -281,6 +291,7 @@ describe('faults in native components', () => {
     const out: number[] = [];
     const manager = sys.kernel.createNativeComponent('manager', () => ({
       threads: {
+        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main(port) {
           out.push(port.call(2, 4)); // instance 1
           out.push(port.call(1, 1)); // ComponentOp.Reboot
@@ -318,7 +329,11 @@ describe('asynchronous endpoints and blocking', () => {
       threads: {
         *main(port) {
           // rx blocked first: the first send wakes it with one event, the next two wait for it.
-          const sent = [port.call(1, AsndOp.Send), port.call(1, AsndOp.Send), port.call(1, AsndOp.Send)];
+          const sent = [
+            port.call(1, AsndOp.Send),
+            port.call(1, AsndOp.Send),
+            port.call(1, AsndOp.Send),
+          ];
           log.push(`sent ${sent.join(',')}`);
           yield port.wait(0, SelfOp.Yield);
         },
@@ -335,6 +350,7 @@ describe('asynchronous endpoints and blocking', () => {
     const out: number[] = [];
     const comp = sys.kernel.createNativeComponent('c', () => ({
       threads: {
+        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main(port) {
           out.push(port.call(1, RcvOp.Wait), port.call(0, SelfOp.Yield), port.call(1, RcvOp.Poll));
         },
@@ -388,6 +404,7 @@ describe('capability tables', () => {
     }));
     const owner = sys.kernel.createNativeComponent('owner', () => ({
       threads: {
+        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main(port) {
           out.push(port.call(2, CaptblOp.Type, 3)); // empty
           out.push(port.call(2, CaptblOp.Copy, 1, 3)); // copy my gate into grantee's slot 3
@@ -405,12 +422,21 @@ describe('capability tables', () => {
     sys.kernel.sealBoot(grantee);
     sys.spawn(owner, { name: 'main' });
     sys.kernel.run({ maxCycles: 1e6 });
-    expect(out).toEqual([CapType.None, Kerr.Ok, Kerr.Busy, CapType.Sinv, 42, Kerr.Ok, Kerr.NoEntry]);
+    expect(out).toEqual([
+      CapType.None,
+      Kerr.Ok,
+      Kerr.Busy,
+      CapType.Sinv,
+      42,
+      Kerr.Ok,
+      Kerr.NoEntry,
+    ]);
     // With the copy removed, the grantee invoking slot 3 faults.
     const faults: ComponentFault[] = [];
     sys.kernel.onFault((f) => faults.push(f));
     const again = sys.kernel.createNativeComponent('again', () => ({
       threads: {
+        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main(port) {
           out.push(port.call(1, 0));
         },

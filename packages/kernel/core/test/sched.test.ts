@@ -12,12 +12,25 @@ import {
 import { Bus } from '@evm/hw-bus';
 import { createHart } from '@evm/hw-hart';
 import { Kernel, type KernelOptions } from '../src/kernel';
-import { a, entryStub, fifoScheduler, GUEST_BASE, guestImage, Program, R, testSystem } from './helpers';
+import {
+  a,
+  entryStub,
+  fifoScheduler,
+  GUEST_BASE,
+  guestImage,
+  Program,
+  R,
+  testSystem,
+} from './helpers';
 
 const EVENT_NAMES = Object.fromEntries(Object.entries(SchedEvent).map(([k, v]) => [v, k]));
 
 /** A scheduler that logs every event and dispatches by a fixed preference order (first runnable wins). */
-function loggingScheduler(order: () => number[], log: string[], budget = -1): NativeComponentFactory {
+function loggingScheduler(
+  order: () => number[],
+  log: string[],
+  budget = -1,
+): NativeComponentFactory {
   return () => ({
     threads: {
       *main(port) {
@@ -30,7 +43,9 @@ function loggingScheduler(order: () => number[], log: string[], budget = -1): Na
             const [, tid, ran, tok] = port.results;
             token = tok!;
             if (kind === SchedEvent.None) break;
-            log.push(`${EVENT_NAMES[kind]} ${tid}${kind === SchedEvent.Expired ? ` ran ${ran}` : ''}`);
+            log.push(
+              `${EVENT_NAMES[kind]} ${tid}${kind === SchedEvent.Expired ? ` ran ${ran}` : ''}`,
+            );
             if (kind === SchedEvent.Blocked || kind === SchedEvent.Exited) runnable.delete(tid!);
             else runnable.add(tid!);
           }
@@ -54,7 +69,13 @@ function guestKernel(options: KernelOptions = {}, bus = new Bus({ ramSize: 8 << 
       this.stopRequested = true;
     },
   };
-  const hart = createHart({ hartId: 0, bus, tier: 'interpreter', clock: { frequency: 1e7, now: () => 0n }, control });
+  const hart = createHart({
+    hartId: 0,
+    bus,
+    tier: 'interpreter',
+    clock: { frequency: 1e7, now: () => 0n },
+    control,
+  });
   return new Kernel({ ...options, hart });
 }
 
@@ -70,7 +91,9 @@ function withScheduler(kernel: Kernel, factory: NativeComponentFactory) {
 function spinner(): Program {
   const p = new Program(GUEST_BASE);
   entryStub(p, { thread: true });
-  p.label('thread').label('spin').emit(a.addi(R.t0, R.t0, 1));
+  p.label('thread')
+    .label('spin')
+    .emit(a.addi(R.t0, R.t0, 1));
   p.ref('spin', (o) => a.jal(R.zero, o));
   return p;
 }
@@ -110,6 +133,7 @@ describe('the scheduling protocol', () => {
     const ids: number[] = [];
     const { link } = withScheduler(kernel, () => ({
       threads: {
+        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main(port) {
           for (const id of ids) {
             const state = port.call(1, SchedOp.ThreadInfo, id);
@@ -119,25 +143,42 @@ describe('the scheduling protocol', () => {
       },
     }));
     const app = kernel.createNativeComponent('app', () => ({ threads: { *t() {} } }));
-    const scheduled = kernel.createThread(app, { name: 't', priority: 3, budget: 500, period: 2000 });
+    const scheduled = kernel.createThread(app, {
+      name: 't',
+      priority: 3,
+      budget: 500,
+      period: 2000,
+    });
     kernel.schedule(scheduled, link);
     const other = kernel.createThread(app, { name: 't' }); // not scheduled by this scheduler: invisible to it
     ids.push(scheduled.id, other.id, 999);
     kernel.run({ maxCycles: 1e6 });
-    expect(info).toEqual([[ThreadState.Runnable, 3, 500, 2000], [Kerr.NoEntry, 0, 0, 0], [Kerr.NoEntry, 0, 0, 0]]);
+    expect(info).toEqual([
+      [ThreadState.Runnable, 3, 500, 2000],
+      [Kerr.NoEntry, 0, 0, 0],
+      [Kerr.NoEntry, 0, 0, 0],
+    ]);
   });
 
   it('a guest thread is stopped when its budget is used up and the scheduler is told how long it ran', () => {
     const kernel = guestKernel();
     const log: string[] = [];
     let rounds = 0;
-    const { link } = withScheduler(kernel, loggingScheduler(() => (rounds++ < 3 ? [t.id] : []), log, 1_000));
+    const { link } = withScheduler(
+      kernel,
+      loggingScheduler(() => (rounds++ < 3 ? [t.id] : []), log, 1_000),
+    );
     const app = kernel.createGuestComponent('spin', guestImage(spinner()));
     const t = kernel.createThread(app, { name: 'main' });
     kernel.schedule(t, link);
     kernel.run({ maxCycles: 1e5 });
     const id = t.id;
-    expect(log).toEqual([`Created ${id}`, `Expired ${id} ran 1000`, `Expired ${id} ran 1000`, `Expired ${id} ran 1000`]);
+    expect(log).toEqual([
+      `Created ${id}`,
+      `Expired ${id} ran 1000`,
+      `Expired ${id} ran 1000`,
+      `Expired ${id} ran 1000`,
+    ]);
   });
 
   it('an interrupt that wakes a more urgent thread preempts a running guest', () => {
@@ -154,7 +195,10 @@ describe('the scheduling protocol', () => {
     });
     kernelRef = kernel;
     const log: string[] = [];
-    const { link } = withScheduler(kernel, loggingScheduler(() => [irqThread.id, spinning.id], log));
+    const { link } = withScheduler(
+      kernel,
+      loggingScheduler(() => [irqThread.id, spinning.id], log),
+    );
     const app = kernel.createGuestComponent('spin', guestImage(spinner()));
     const spinning = kernel.createThread(app, { name: 'main', priority: 20 });
     let handled = 0;
@@ -178,7 +222,14 @@ describe('the scheduling protocol', () => {
     expect(handled).toBe(1);
     expect(kernel.stats.interrupts).toBe(1);
     const [s, i] = [spinning.id, irqThread.id];
-    expect(log).toEqual([`Created ${s}`, `Created ${i}`, `Blocked ${i}`, `Woken ${i}`, `Preempted ${s}`, `Blocked ${i}`]);
+    expect(log).toEqual([
+      `Created ${s}`,
+      `Created ${i}`,
+      `Blocked ${i}`,
+      `Woken ${i}`,
+      `Preempted ${s}`,
+      `Blocked ${i}`,
+    ]);
   });
 
   it('a device interrupt raised while a guest runs stops it mid-slice through the hart', () => {
@@ -193,14 +244,19 @@ describe('the scheduling protocol', () => {
       write: (_o, _w, v) => line.set(v !== 0),
     });
     const log: string[] = [];
-    const { link } = withScheduler(kernel, loggingScheduler(() => [handler.id, driver.id], log));
+    const { link } = withScheduler(
+      kernel,
+      loggingScheduler(() => [handler.id, driver.id], log),
+    );
     // The guest driver spins 2000 times, rings the doorbell, then spins forever.
     const p = new Program(GUEST_BASE);
     entryStub(p, { thread: true });
     p.label('thread').li(R.t0, 2000);
     p.label('wait').emit(a.addi(R.t0, R.t0, -1));
     p.ref('wait', (o) => a.bne(R.t0, R.zero, o));
-    p.li(R.t1, 0x5000_0000).li(R.t2, 1).emit(a.sw(R.t2, R.t1, 0));
+    p.li(R.t1, 0x5000_0000)
+      .li(R.t2, 1)
+      .emit(a.sw(R.t2, R.t1, 0));
     p.label('after').emit(a.addi(R.s0, R.s0, 1));
     p.ref('after', (o) => a.jal(R.zero, o));
     const drv = kernel.createGuestComponent('drv', guestImage(p));
@@ -227,7 +283,14 @@ describe('the scheduling protocol', () => {
     // steps of the scheduler and handler), not at the end of the 1M-cycle slice.
     expect(woke).toBeGreaterThan(4_000);
     expect(woke).toBeLessThan(12_000);
-    expect(log.slice(0, 6)).toEqual([`Created ${driver.id}`, `Created ${handler.id}`, `Blocked ${handler.id}`, `Woken ${handler.id}`, `Preempted ${driver.id}`, `Blocked ${handler.id}`]);
+    expect(log.slice(0, 6)).toEqual([
+      `Created ${driver.id}`,
+      `Created ${handler.id}`,
+      `Blocked ${handler.id}`,
+      `Woken ${handler.id}`,
+      `Preempted ${driver.id}`,
+      `Blocked ${handler.id}`,
+    ]);
     expect(() => kernel.mapDevice(drv, 0x8000_0000, 4096, 0x5100_0000)).toThrow(/outside RAM/);
   });
 
@@ -247,6 +310,7 @@ describe('the scheduling protocol', () => {
     const out: number[] = [];
     const killer = sys.kernel.createNativeComponent('killer', () => ({
       threads: {
+        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main(port) {
           out.push(port.call(1, ComponentOp.Reboot));
         },

@@ -2,5 +2,10 @@ import plugin from './plugin';
 
 export default plugin;
 export { type Decision, type FprrOptions, FprrPolicy, type ThreadParams } from './policy';
-export { createFprrScheduler, type FprrScheduler, type FprrSchedulerOptions, fprrScheduler } from './scheduler';
+export {
+  createFprrScheduler,
+  type FprrScheduler,
+  type FprrSchedulerOptions,
+  fprrScheduler,
+} from './scheduler';
 export { plugin };

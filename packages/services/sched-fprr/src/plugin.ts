@@ -7,7 +7,8 @@ export default definePlugin({
   provides: {
     'sched.fprr': {
       description: 'fixed-priority round-robin scheduler with per-thread budgets and periods',
-      create: (_ctx: ComponentContext, options?: unknown) => createFprrScheduler((options ?? {}) as FprrSchedulerOptions),
+      create: (_ctx: ComponentContext, options?: unknown) =>
+        createFprrScheduler((options ?? {}) as FprrSchedulerOptions),
     },
   },
 });

@@ -59,7 +59,9 @@ export class FprrPolicy {
   constructor(options: FprrOptions = {}) {
     const q = options.quantum ?? 10_000;
     if (!Number.isInteger(q) || q <= 0 || q > 0x7fff_ffff) {
-      throw new RangeError(`sched.fprr: quantum must be a positive integer number of cycles; got ${q}`);
+      throw new RangeError(
+        `sched.fprr: quantum must be a positive integer number of cycles; got ${q}`,
+      );
     }
     this.quantum = q;
   }
@@ -69,7 +71,15 @@ export class FprrPolicy {
     this.forget(tid);
     const priority = Math.max(0, Math.min(255, Math.floor(params.priority)));
     const period = params.budget >= 0 && params.period <= 0 ? params.budget : params.period;
-    const e: Entry = { tid, priority, budget: params.budget, period, state: BLOCKED, remaining: params.budget, periodStart: now };
+    const e: Entry = {
+      tid,
+      priority,
+      budget: params.budget,
+      period,
+      state: BLOCKED,
+      remaining: params.budget,
+      periodStart: now,
+    };
     this.threads.set(tid, e);
     if (ready) this.makeReady(e, false);
   }
@@ -150,7 +160,10 @@ export class FprrPolicy {
     for (const e of this.threads.values()) {
       if (e.state === DEPLETED) wake = Math.min(wake, e.periodStart + e.period);
     }
-    d.idleFor = wake === Number.POSITIVE_INFINITY ? 0 : Math.max(1, Math.min(0x7fff_ffff, Math.ceil(wake - now)));
+    d.idleFor =
+      wake === Number.POSITIVE_INFINITY
+        ? 0
+        : Math.max(1, Math.min(0x7fff_ffff, Math.ceil(wake - now)));
     return d;
   }
 

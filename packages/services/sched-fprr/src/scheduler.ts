@@ -7,8 +7,8 @@
  */
 import {
   EvmError,
-  Kerr,
   type KernelPort,
+  Kerr,
   type NativeComponent,
   type NativeComponentFactory,
   SchedEvent,
@@ -41,7 +41,12 @@ export function createFprrScheduler(options: FprrSchedulerOptions = {}): FprrSch
     const state = port.call(sched, SchedOp.ThreadInfo, tid);
     if (state < 0 || state === ThreadState.Exited) return false;
     const r = port.results;
-    policy.add(tid, { priority: r[1]!, budget: r[2]!, period: r[3]! }, now, state === ThreadState.Runnable);
+    policy.add(
+      tid,
+      { priority: r[1]!, budget: r[2]!, period: r[3]! },
+      now,
+      state === ThreadState.Runnable,
+    );
     return true;
   };
 
@@ -89,6 +94,10 @@ export function fprrScheduler(options: FprrSchedulerOptions = {}): NativeCompone
 
 function checkOptions(options: unknown): FprrSchedulerOptions | undefined {
   if (options === undefined || options === null) return undefined;
-  if (typeof options !== 'object') throw new EvmError('EVM_INVALID_ARGUMENT', `sched.fprr: options must be an object; got ${String(options)}`);
+  if (typeof options !== 'object')
+    throw new EvmError(
+      'EVM_INVALID_ARGUMENT',
+      `sched.fprr: options must be an object; got ${String(options)}`,
+    );
   return options as FprrSchedulerOptions;
 }

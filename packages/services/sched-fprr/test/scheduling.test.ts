@@ -1,4 +1,12 @@
-import { CapType, ComponentOp, type KernelPort, Kerr, RcvOp, SchedEvent, SelfOp } from '@evm/contracts';
+import {
+  CapType,
+  ComponentOp,
+  type KernelPort,
+  Kerr,
+  RcvOp,
+  SchedEvent,
+  SelfOp,
+} from '@evm/contracts';
 import { Kernel, type KernelOptions } from '@evm/kernel';
 import plugin, { FprrPolicy, fprrScheduler } from '../src';
 
@@ -13,7 +21,11 @@ function system(quantum: number, options: KernelOptions = {}) {
   kernel.sealBoot(comp);
   const trace: string[] = [];
   /** A thread that records one trace entry per step and never blocks (`steps` of them, or forever). */
-  const busy = (name: string, params: { priority: number; budget?: number; period?: number }, steps = Number.POSITIVE_INFINITY) => {
+  const busy = (
+    name: string,
+    params: { priority: number; budget?: number; period?: number },
+    steps = Number.POSITIVE_INFINITY,
+  ) => {
     const comp = kernel.createNativeComponent(name, () => ({
       threads: {
         *main() {
@@ -31,7 +43,8 @@ function system(quantum: number, options: KernelOptions = {}) {
   return { kernel, link, trace, busy, schedComp: comp };
 }
 
-const share = (trace: string[], name: string) => trace.filter((n) => n === name).length / trace.length;
+const share = (trace: string[], name: string) =>
+  trace.filter((n) => n === name).length / trace.length;
 
 describe('fixed-priority round robin', () => {
   it('runs the most urgent ready thread; less urgent ones wait until it is done', () => {
@@ -77,7 +90,12 @@ describe('fixed-priority round robin', () => {
         },
       },
     }));
-    const t = kernel.createThread(comp, { name: 'main', priority: 2, budget: STEP, period: 50 * STEP });
+    const t = kernel.createThread(comp, {
+      name: 'main',
+      priority: 2,
+      budget: STEP,
+      period: 50 * STEP,
+    });
     kernel.schedule(t, link);
     expect(kernel.run({ maxCycles: 1e6 })).toBe('idle');
     // One step per period: periods start at creation (time 0), so steps land near 0, 50k, 100k, 150k.
@@ -151,6 +169,7 @@ describe('fixed-priority round robin', () => {
     const out: number[] = [];
     const killer = kernel.createNativeComponent('killer', () => ({
       threads: {
+        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main(port: KernelPort) {
           out.push(port.call(1, ComponentOp.Reboot));
         },
@@ -200,7 +219,11 @@ describe('FprrPolicy', () => {
 
   it('is a service plugin providing sched.fprr', () => {
     expect(plugin.kind).toBe('service');
-    const svc = plugin.provides['sched.fprr']!.create({ resolve: () => { throw new Error('unused'); } });
+    const svc = plugin.provides['sched.fprr']!.create({
+      resolve: () => {
+        throw new Error('unused');
+      },
+    });
     expect(svc.name).toBe('sched.fprr');
     void SelfOp;
   });

@@ -58,7 +58,18 @@ export class GuestContexts {
    * Enters guest `comp` at depth `d` of `t` with the upcall registers (see
    * `GuestAbi`); false when no stack could be mapped for the thread.
    */
-  upcall(t: Thread, d: number, comp: Component, kind: number, entry: number, op: number, a0: number, a1: number, a2: number, a3: number): boolean {
+  upcall(
+    t: Thread,
+    d: number,
+    comp: Component,
+    kind: number,
+    entry: number,
+    op: number,
+    a0: number,
+    a1: number,
+    a2: number,
+    a3: number,
+  ): boolean {
     const cpu = this.cpu;
     this.save();
     // Re-entering a component already on this thread's stack: continue below its stack pointer.

@@ -15,13 +15,21 @@ export class GuestCpu {
   readonly state: HartState;
   /** x0..x31 (writes to x0 by the guest land elsewhere; x[0] stays 0). */
   readonly x: Int32Array;
-  readonly trap: { readonly cause: number; readonly interrupt: boolean; readonly tval: number; readonly epc: number };
+  readonly trap: {
+    readonly cause: number;
+    readonly interrupt: boolean;
+    readonly tval: number;
+    readonly epc: number;
+  };
   /** TLB flushes caused by address-space switches (for the benchmark). */
   switches = 0;
 
   constructor(readonly hart: RiscvHart) {
     if (!hart || typeof hart !== 'object' || !(hart as { state?: unknown }).state) {
-      throw new EvmError('EVM_INVALID_ARGUMENT', 'the kernel needs a hart from @evm/hw-hart (createHart)');
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        'the kernel needs a hart from @evm/hw-hart (createHart)',
+      );
     }
     hart.hostTraps = true;
     this.state = hart.state;

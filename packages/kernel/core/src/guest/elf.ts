@@ -19,7 +19,8 @@ export function parseElf(component: string, bytes: Uint8Array): GuestImage {
   };
   if (!(bytes instanceof Uint8Array)) fail('image must be ELF bytes (a Uint8Array)');
   if (bytes.length < 52) fail(`ELF file too short (${bytes.length} bytes)`);
-  if (bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) fail('not an ELF file (bad magic)');
+  if (bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46)
+    fail('not an ELF file (bad magic)');
   if (bytes[4] !== 1) fail('not a 32-bit ELF file (EI_CLASS)');
   if (bytes[5] !== 1) fail('not a little-endian ELF file (EI_DATA)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -33,7 +34,8 @@ export function parseElf(component: string, bytes: Uint8Array): GuestImage {
   const phnum = view.getUint16(44, true);
   if (phnum === 0) fail('ELF file has no program headers');
   if (phentsize < 32) fail(`program header size ${phentsize} is below 32`);
-  if (phoff + phnum * phentsize > bytes.length) fail('program headers run past the end of the file');
+  if (phoff + phnum * phentsize > bytes.length)
+    fail('program headers run past the end of the file');
 
   const segments: GuestSegment[] = [];
   for (let i = 0; i < phnum; i++) {
@@ -46,7 +48,8 @@ export function parseElf(component: string, bytes: Uint8Array): GuestImage {
     const flags = view.getUint32(at + 24, true);
     if (memsz === 0) continue;
     if (filesz > memsz) fail(`segment ${i}: file size ${filesz} exceeds memory size ${memsz}`);
-    if (offset + filesz > bytes.length) fail(`segment ${i}: data at ${offset}+${filesz} runs past the end of the file`);
+    if (offset + filesz > bytes.length)
+      fail(`segment ${i}: data at ${offset}+${filesz} runs past the end of the file`);
     const perms =
       ((flags & PF_R) !== 0 ? MapFlags.Read : 0) |
       ((flags & PF_W) !== 0 ? MapFlags.Write | MapFlags.Read : 0) |

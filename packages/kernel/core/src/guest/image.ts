@@ -41,21 +41,29 @@ export function checkGuestImage(component: string, image: GuestImage, maxThreads
   const fail = (what: string) => {
     throw new EvmError('EVM_INVALID_ARGUMENT', `guest component "${component}": ${what}`);
   };
-  if (!image || typeof image !== 'object' || !Array.isArray(image.segments)) fail('image needs `entry` and `segments`');
+  if (!image || typeof image !== 'object' || !Array.isArray(image.segments))
+    fail('image needs `entry` and `segments`');
   if (image.segments.length === 0) fail('image has no loadable segment');
   const limit = stacksBase(maxThreads);
   let entryOk = false;
   const spans: [number, number][] = [];
   image.segments.forEach((s, i) => {
     const at = `segment ${i}`;
-    if (!Number.isInteger(s.vaddr) || !Number.isInteger(s.memsz) || !(s.data instanceof Uint8Array)) {
+    if (
+      !Number.isInteger(s.vaddr) ||
+      !Number.isInteger(s.memsz) ||
+      !(s.data instanceof Uint8Array)
+    ) {
       fail(`${at}: vaddr and memsz must be integers and data a Uint8Array`);
     }
-    if (s.data.length > s.memsz) fail(`${at}: ${s.data.length} bytes of data exceed memsz ${s.memsz}`);
+    if (s.data.length > s.memsz)
+      fail(`${at}: ${s.data.length} bytes of data exceed memsz ${s.memsz}`);
     const start = s.vaddr >>> 0;
     const end = start + s.memsz;
     if (start < USER_MIN || end > limit) {
-      fail(`${at} at ${hex(start)}..${hex(end)} is outside the image area ${hex(USER_MIN)}..${hex(limit)}`);
+      fail(
+        `${at} at ${hex(start)}..${hex(end)} is outside the image area ${hex(USER_MIN)}..${hex(limit)}`,
+      );
     }
     if ((s.perms & ~(MapFlags.Read | MapFlags.Write | MapFlags.Execute)) !== 0 || s.perms === 0) {
       fail(`${at}: perms must combine MapFlags Read/Write/Execute; got ${s.perms}`);

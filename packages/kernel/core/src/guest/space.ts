@@ -8,7 +8,14 @@ import { EvmError, Kerr, MapFlags } from '@evm/contracts';
 import { type FramePool, PAGE } from '../memory';
 import type { Region } from '../objects';
 import { PageTable, PTE_R, PTE_W, PTE_X } from '../pgtbl';
-import { type GuestImage, STACK_PAGES, STACK_SLOT, STACKS_TOP, stacksBase, USER_MIN } from './image';
+import {
+  type GuestImage,
+  STACK_PAGES,
+  STACK_SLOT,
+  STACKS_TOP,
+  stacksBase,
+  USER_MIN,
+} from './image';
 
 interface ImagePage {
   readonly va: number;
@@ -59,7 +66,10 @@ export class GuestSpace {
           const pa = pool.alloc(1);
           if (pa < 0) {
             this.release();
-            throw new EvmError('EVM_INVALID_ARGUMENT', `guest component "${name}": out of kernel memory loading its image`);
+            throw new EvmError(
+              'EVM_INVALID_ARGUMENT',
+              `guest component "${name}": out of kernel memory loading its image`,
+            );
           }
           const p = { va, pa, perms: pteFlags(seg.perms) };
           byPage.set(va, p);
@@ -78,7 +88,11 @@ export class GuestSpace {
     const byPage = new Map(this.pages.map((p) => [p.va, p]));
     for (const p of this.pages) {
       this.pool.zero(p.pa, PAGE);
-      if (!this.pgtbl.map(p.va, p.pa, p.perms)) throw new EvmError('EVM_INVALID_ARGUMENT', `guest component "${this.name}": out of kernel memory for its page table`);
+      if (!this.pgtbl.map(p.va, p.pa, p.perms))
+        throw new EvmError(
+          'EVM_INVALID_ARGUMENT',
+          `guest component "${this.name}": out of kernel memory for its page table`,
+        );
     }
     for (const seg of this.image.segments) {
       let copied = 0;
@@ -119,14 +133,17 @@ export class GuestSpace {
 
   private mapStack(tid: number, pa: number): void {
     const top = STACKS_TOP - tid * STACK_SLOT;
-    for (let i = 0; i < STACK_PAGES; i++) this.pgtbl.map(top - (STACK_PAGES - i) * PAGE, pa + i * PAGE, PTE_R | PTE_W);
+    for (let i = 0; i < STACK_PAGES; i++)
+      this.pgtbl.map(top - (STACK_PAGES - i) * PAGE, pa + i * PAGE, PTE_R | PTE_W);
   }
 
   /** Maps `region` at `va` with `MapFlags`; `boot` mappings come back after a reset. Returns a `Kerr`. */
   mapRegion(region: Region, va: number, mapFlags: number, boot: boolean): number {
     const start = va >>> 0;
-    if ((start & (PAGE - 1)) !== 0 || start < USER_MIN || start + region.size > this.limit) return Kerr.BadAddress;
-    if ((mapFlags & ~(MapFlags.Read | MapFlags.Write | MapFlags.Execute)) !== 0 || mapFlags === 0) return Kerr.Invalid;
+    if ((start & (PAGE - 1)) !== 0 || start < USER_MIN || start + region.size > this.limit)
+      return Kerr.BadAddress;
+    if ((mapFlags & ~(MapFlags.Read | MapFlags.Write | MapFlags.Execute)) !== 0 || mapFlags === 0)
+      return Kerr.Invalid;
     if (this.pgtbl.anyMapped(start, region.size)) return Kerr.Busy;
     return this.mapPhysical(start, region.base, region.pages, pteFlags(mapFlags), boot);
   }
@@ -161,7 +178,13 @@ export class GuestSpace {
   /** Unmaps `bytes` at `va` (whole pages; image and stack pages included: the guest only hurts itself). */
   unmap(va: number, bytes: number): number {
     const start = va >>> 0;
-    if ((start & (PAGE - 1)) !== 0 || bytes <= 0 || (bytes & (PAGE - 1)) !== 0 || start + bytes > STACKS_TOP) return Kerr.BadAddress;
+    if (
+      (start & (PAGE - 1)) !== 0 ||
+      bytes <= 0 ||
+      (bytes & (PAGE - 1)) !== 0 ||
+      start + bytes > STACKS_TOP
+    )
+      return Kerr.BadAddress;
     for (let p = start; p < start + bytes; p += PAGE) this.pgtbl.unmap(p);
     return Kerr.Ok;
   }
