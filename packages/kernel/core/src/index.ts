@@ -17,6 +17,7 @@ export {
   USER_MIN,
 } from './guest/image';
 export { GuestSpace } from './guest/space';
+export { KernelCore } from './core';
 export {
   Kernel,
   type KernelOptions,

@@ -6,7 +6,7 @@
  */
 import { CapType, EvmError, type KernelPort, type Wait } from '@evm/contracts';
 import type { Component } from './component';
-import type { Kernel } from './kernel';
+import type { KernelCore } from './core';
 import type { Gate, KernelObject, Region } from './objects';
 
 const SINV = CapType.Sinv;
@@ -19,7 +19,7 @@ export class Port implements KernelPort {
   private readonly size: number;
 
   constructor(
-    private readonly kernel: Kernel,
+    private readonly kernel: KernelCore,
     readonly component: Component,
   ) {
     this.types = component.captbl.types;
