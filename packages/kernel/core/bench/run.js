@@ -14,6 +14,8 @@ const { Kernel } = require('../dist');
 const CALLS = Number(process.env.EVM_BENCH_CALLS ?? 200_000);
 const REBOOTS = 2_000;
 const ROUNDS = 5;
+// The hart's execution tier (EVM_TIER=translator to compare).
+const TIER = process.env.EVM_TIER ?? 'interpreter';
 const BASE = 0x1_0000;
 const { Program } = asm;
 const a = asm;
@@ -161,8 +163,8 @@ const pairings = [
   ['native', 'guest', undefined],
   ['guest', 'guest', 2000],
 ];
-const results = { calls: CALLS, node: process.version, invocation: {}, reboot: {} };
-console.log(`invocation round trip (best of ${ROUNDS} x ${CALLS} calls)`);
+const results = { calls: CALLS, tier: TIER, node: process.version, invocation: {}, reboot: {} };
+console.log(`invocation round trip, ${TIER} tier (best of ${ROUNDS} x ${CALLS} calls)`);
 for (const [c, s, floor] of pairings) {
   const r = best(() => roundTrip(c, s, c === 'native' && s === 'native' ? CALLS * 10 : CALLS));
   const key = `${c}-${s}`;
@@ -191,5 +193,6 @@ for (const kind of ['native', 'guest']) {
 const out =
   process.env.EVM_BENCH_OUT ?? path.join(__dirname, '..', '..', '..', '..', 'bench-results');
 fs.mkdirSync(out, { recursive: true });
-fs.writeFileSync(path.join(out, 'kernel-invocation.json'), `${JSON.stringify(results, null, 2)}\n`);
-console.log(`written ${path.join(out, 'kernel-invocation.json')}`);
+const file = path.join(out, TIER === 'interpreter' ? 'kernel-invocation.json' : `kernel-invocation-${TIER}.json`);
+fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`written ${file}`);

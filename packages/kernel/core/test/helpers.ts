@@ -121,7 +121,7 @@ export function testSystem(
     const hart = createHart({
       hartId: 0,
       bus,
-      tier: 'interpreter',
+      tier: (process.env.EVM_TIER ?? 'interpreter') as 'interpreter',
       clock: { frequency: 10_000_000, now: () => 0n },
       control,
     });
