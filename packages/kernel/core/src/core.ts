@@ -153,6 +153,7 @@ export class KernelCore implements KernelSubsystem {
   readonly stats = { faults: 0, reboots: 0, interrupts: 0, dispatches: 0 };
 
   readonly maxThreads: number;
+  readonly maxComponents: number;
   readonly captblSize: number;
   readonly invocationDepth: number;
   private readonly sliceCycles: number;
@@ -179,6 +180,8 @@ export class KernelCore implements KernelSubsystem {
 
   constructor(options: KernelOptions = {}) {
     this.maxThreads = positiveInt('maxThreads', options.maxThreads, 256, 4096);
+    // One more than asked: the kernel's own component (home of the init thread).
+    this.maxComponents = positiveInt('maxComponents', options.maxComponents, 256, 4096) + 1;
     this.captblSize = positiveInt('captblSize', options.captblSize, 64, 4096);
     this.invocationDepth = positiveInt('invocationDepth', options.invocationDepth, 32, 1024);
     this.sliceCycles = positiveInt('sliceCycles', options.sliceCycles, 100_000, 2 ** 30);
@@ -268,8 +271,12 @@ export class KernelCore implements KernelSubsystem {
       throw new EvmError('EVM_INVALID_ARGUMENT', 'a component needs a name');
     let id = this.components.indexOf(null);
     if (id < 0) id = this.components.length;
-    if (id >= 4096)
-      throw new EvmError('EVM_INVALID_ARGUMENT', `too many components (creating "${name}")`);
+    if (id >= this.maxComponents) {
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `too many components (maxComponents ${this.maxComponents - 1}) creating "${name}"`,
+      );
+    }
     const comp = new Component(id, name, new CapTable(this.captblSize), native, image);
     this.components[id] = comp;
     return comp;

@@ -353,6 +353,10 @@ describe('kernel options and idle time', () => {
     expect(() => new Kernel({ captblSize: 0 })).toThrow(/captblSize/);
     expect(() => new Kernel({ maxThreads: 1.5 })).toThrow(/maxThreads/);
     expect(() => new Kernel({ memory: { size: 1000 } })).toThrow(/multiple of 4096/);
+    const small = new Kernel({ maxComponents: 2 });
+    small.createNativeComponent('a', () => ({}));
+    small.createNativeComponent('b', () => ({}));
+    expect(() => small.createNativeComponent('c', () => ({}))).toThrow(/too many components \(maxComponents 2\) creating "c"/);
   });
 
   it('an idle scheduler with a timeout lets kernel time jump ahead', () => {
