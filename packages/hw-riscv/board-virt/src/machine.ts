@@ -52,6 +52,8 @@ export class VirtMachine implements Machine {
   readonly devices: ReadonlyMap<string, MmioDevice>;
   private readonly pollable: MmioDevice[];
   private closed = false;
+  /** Consecutive idle checks that found no device deadline (see `idle`). */
+  private idleWithoutDeadline = 0;
 
   constructor(private readonly parts: MachineParts) {
     this.bus = parts.bus;
@@ -97,10 +99,14 @@ export class VirtMachine implements Machine {
       this.checkToHost();
       if (control.stopRequested) continue;
 
-      if (allWaiting) await this.idle();
-      else if (Date.now() - lastYield > YIELD_MS) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        lastYield = Date.now();
+      if (allWaiting) {
+        await this.idle();
+      } else {
+        this.idleWithoutDeadline = 0;
+        if (Date.now() - lastYield > YIELD_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          lastYield = Date.now();
+        }
       }
     }
   }
@@ -109,7 +115,13 @@ export class VirtMachine implements Machine {
     for (const d of this.pollable) d.poll!();
   }
 
-  /** All harts in `wfi`: sleep until the next device deadline, or detect that none can come. */
+  /**
+   * All harts in `wfi`: sleep until the next device deadline, or detect that
+   * none can come. A deadline may pass between a hart's `wfi` and this check
+   * (a device then reports none ahead, yet its line is about to rise), so
+   * "nothing can wake it" is only concluded when a poll in between changed
+   * nothing: the harts must come back to `wfi` with still no deadline.
+   */
   private async idle(): Promise<void> {
     let deadline: bigint | undefined;
     for (const d of this.devices.values()) {
@@ -118,12 +130,13 @@ export class VirtMachine implements Machine {
     }
     const { clock, control } = this.parts;
     if (deadline !== undefined) {
+      this.idleWithoutDeadline = 0;
       clock.skipTo(deadline);
       const ms = clock.millisUntil(deadline);
       if (ms > 0) await sleep(Math.min(ms, IDLE_MS));
     } else if (this.parts.inputOpen?.()) {
       await sleep(IDLE_MS / 5);
-    } else {
+    } else if (++this.idleWithoutDeadline >= 2) {
       control.requestStop(
         EXIT.deadlock,
         `every hart waits for an interrupt (wfi at pc 0x${hex(this.harts[0]!.pc)}) that no device can raise`,
