@@ -25,7 +25,7 @@ describe('contracts', () => {
     expect(tokenId(a)).toBe('evm.test.clock@1');
     const child = container.createChildContainer();
     child.register(a, { useValue: { now: () => 42 } });
-    expect(child.resolve(b).now()).toBe(42);
+    expect(child.resolve<Clock>(b).now()).toBe(42);
   });
 
   it('refuses token ids without an area and a major version', () => {
