@@ -9,10 +9,17 @@ import { fileURLToPath } from 'node:url';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const out = path.join(root, 'bench-results');
 mkdirSync(out, { recursive: true });
-execFileSync('pnpm', ['turbo', 'run', 'bench', '--concurrency=1', '--output-logs=full', ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, EVM_BENCH_OUT: out },
-});
+execFileSync(
+  'pnpm',
+  ['turbo', 'run', 'bench', '--concurrency=1', '--output-logs=full', ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, EVM_BENCH_OUT: out },
+  },
+);
 console.log(`\nbenchmark results (JSON): ${path.relative(process.cwd(), out) || '.'}/`);
-for (const f of readdirSync(out).filter((f) => f.endsWith('.json')).sort()) console.log(`  ${f}`);
+for (const f of readdirSync(out)
+  .filter((f) => f.endsWith('.json'))
+  .sort())
+  console.log(`  ${f}`);

@@ -38,6 +38,7 @@ const cli = spawnSync(
   {
     stdio: 'inherit',
     // pnpm runs scripts from the repository root; the user's paths are relative to where they typed.
+    // biome-ignore lint/suspicious/noUndeclaredEnvVars: pnpm sets it; this script is not a turbo task
     cwd: process.env.INIT_CWD ?? process.cwd(),
   },
 );

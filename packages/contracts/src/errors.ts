@@ -40,6 +40,10 @@ export class PluginError extends EvmError {
 }
 
 export function isEvmError(value: unknown, code?: EvmErrorCode): value is EvmError {
-  return value instanceof Error && typeof (value as EvmError).code === 'string' &&
-    (value as EvmError).code.startsWith('EVM_') && (code === undefined || (value as EvmError).code === code);
+  return (
+    value instanceof Error &&
+    typeof (value as EvmError).code === 'string' &&
+    (value as EvmError).code.startsWith('EVM_') &&
+    (code === undefined || (value as EvmError).code === code)
+  );
 }

@@ -198,7 +198,9 @@ export class BusAccessFault extends Error {
     readonly address: number,
     readonly write: boolean,
   ) {
-    super(`bus ${write ? 'store' : 'load'} access fault at 0x${(address >>> 0).toString(16).padStart(8, '0')}`);
+    super(
+      `bus ${write ? 'store' : 'load'} access fault at 0x${(address >>> 0).toString(16).padStart(8, '0')}`,
+    );
     this.name = 'BusAccessFault';
   }
 }
@@ -214,7 +216,10 @@ export class PhysicalAccessError extends EvmError {
     readonly write: boolean,
   ) {
     const start = (address >>> 0).toString(16).padStart(8, '0');
-    super('EVM_GUEST_FAULT', `physical ${write ? 'write' : 'read'} of ${length} byte(s) at 0x${start} is outside RAM`);
+    super(
+      'EVM_GUEST_FAULT',
+      `physical ${write ? 'write' : 'read'} of ${length} byte(s) at 0x${start} is outside RAM`,
+    );
     this.name = 'PhysicalAccessError';
   }
 }

@@ -49,7 +49,11 @@ export interface Application extends Lifecycle {
 /** What every non-hardware factory receives. */
 export interface ComponentContext {
   /** Resolves another plugin's provided instance through the registry. */
-  resolve<K extends keyof ComponentKinds>(kind: K, name: string, options?: unknown): ComponentKinds[K];
+  resolve<K extends keyof ComponentKinds>(
+    kind: K,
+    name: string,
+    options?: unknown,
+  ): ComponentKinds[K];
 }
 
 export interface ComponentFactory<T, Options = unknown> {

@@ -18,7 +18,9 @@ describe('contracts', () => {
   });
 
   it('makes tokens that are shared across copies of the package', () => {
-    interface Clock { now(): number }
+    interface Clock {
+      now(): number;
+    }
     const a = defineToken<Clock>('evm.test.clock@1');
     const b = defineToken<Clock>('evm.test.clock@1');
     expect(a).toBe(b);

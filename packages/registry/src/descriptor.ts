@@ -1,3 +1,4 @@
+import path from 'node:path';
 import {
   CONTRACTS_VERSION,
   type EvmPackageField,
@@ -6,7 +7,6 @@ import {
   type PluginKind,
   PROVIDED_NAME,
 } from '@evm/contracts';
-import path from 'node:path';
 import semver from 'semver';
 import type { FoundPackage } from './discovery';
 
@@ -61,7 +61,11 @@ export function describePackage(found: FoundPackage): DescribeResult {
   }
   if (evm === undefined) return { kind: 'not-a-plugin' };
 
-  function problem(message: string, extra: Partial<PluginProblem> = {}, code: 'EVM_PLUGIN_MALFORMED' | 'EVM_PLUGIN_INCOMPATIBLE' = 'EVM_PLUGIN_MALFORMED'): DescribeResult {
+  function problem(
+    message: string,
+    extra: Partial<PluginProblem> = {},
+    code: 'EVM_PLUGIN_MALFORMED' | 'EVM_PLUGIN_INCOMPATIBLE' = 'EVM_PLUGIN_MALFORMED',
+  ): DescribeResult {
     return {
       kind: 'problem',
       problem: {
@@ -82,14 +86,20 @@ export function describePackage(found: FoundPackage): DescribeResult {
   if (field.kind === undefined && field.role !== undefined) return { kind: 'not-a-plugin' };
 
   for (const key of Object.keys(field)) {
-    if (!KNOWN_FIELDS.has(key)) return problem(`unknown field "evm.${key}" (expected kind, provides, contracts, entry)`);
+    if (!KNOWN_FIELDS.has(key))
+      return problem(`unknown field "evm.${key}" (expected kind, provides, contracts, entry)`);
   }
   if (typeof field.kind !== 'string' || !(PLUGIN_KINDS as readonly string[]).includes(field.kind)) {
-    return problem(`"evm.kind" must be one of ${PLUGIN_KINDS.join(', ')}; got ${JSON.stringify(field.kind)}`);
+    return problem(
+      `"evm.kind" must be one of ${PLUGIN_KINDS.join(', ')}; got ${JSON.stringify(field.kind)}`,
+    );
   }
   const kind = field.kind as PluginKind;
   if (!Array.isArray(field.provides) || field.provides.length === 0) {
-    return problem(`"evm.provides" must be a non-empty array of names; got ${JSON.stringify(field.provides)}`, { kind });
+    return problem(
+      `"evm.provides" must be a non-empty array of names; got ${JSON.stringify(field.provides)}`,
+      { kind },
+    );
   }
   for (const name of field.provides) {
     if (typeof name !== 'string' || !PROVIDED_NAME.test(name)) {
@@ -110,10 +120,13 @@ export function describePackage(found: FoundPackage): DescribeResult {
     );
   }
   if (field.entry !== undefined && (typeof field.entry !== 'string' || field.entry.length === 0)) {
-    return problem(`"evm.entry" must be a module path relative to the package; got ${JSON.stringify(field.entry)}`, {
-      kind,
-      provides,
-    });
+    return problem(
+      `"evm.entry" must be a module path relative to the package; got ${JSON.stringify(field.entry)}`,
+      {
+        kind,
+        provides,
+      },
+    );
   }
   if (!semver.satisfies(CONTRACTS_VERSION, field.contracts, { includePrerelease: true })) {
     return problem(
@@ -126,7 +139,15 @@ export function describePackage(found: FoundPackage): DescribeResult {
   const entry = path.resolve(found.dir, field.entry ?? main);
   return {
     kind: 'plugin',
-    plugin: { packageName, version, dir: found.dir, source: found.source, kind, provides, contracts: field.contracts, entry },
+    plugin: {
+      packageName,
+      version,
+      dir: found.dir,
+      source: found.source,
+      kind,
+      provides,
+      contracts: field.contracts,
+      entry,
+    },
   };
 }
-

@@ -14,7 +14,9 @@ function readManifest(dir: string): Record<string, unknown> | undefined {
   const text = readFileSync(file, 'utf8');
   try {
     const parsed: unknown = JSON.parse(text);
-    return parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : undefined;
+    return parsed !== null && typeof parsed === 'object'
+      ? (parsed as Record<string, unknown>)
+      : undefined;
   } catch {
     return { name: path.basename(dir), __unreadable: true, __mentionsEvm: text.includes('"evm"') };
   }
@@ -51,7 +53,11 @@ function expand(root: string, pattern: string): string[] {
     for (const dir of dirs) {
       if (segment === '*' || segment === '**') {
         for (const entry of safeReaddir(dir)) {
-          if (entry !== 'node_modules' && !entry.startsWith('.') && isDirectory(path.join(dir, entry)))
+          if (
+            entry !== 'node_modules' &&
+            !entry.startsWith('.') &&
+            isDirectory(path.join(dir, entry))
+          )
             next.push(path.join(dir, entry));
         }
       } else if (isDirectory(path.join(dir, segment))) next.push(path.join(dir, segment));

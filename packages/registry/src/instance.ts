@@ -42,7 +42,9 @@ export class EvmInstance {
         plugin.register?.(container);
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
-        throw new PluginError('EVM_PLUGIN_LOAD', packageName, `register() failed: ${reason}`, { cause: err });
+        throw new PluginError('EVM_PLUGIN_LOAD', packageName, `register() failed: ${reason}`, {
+          cause: err,
+        });
       }
     }
   }
@@ -75,15 +77,24 @@ export class EvmInstance {
   /** Every wired provider of a kind. */
   providers<K extends PluginKind>(kind: K): ProviderEntry<K>[] {
     this.assertLive();
-    return this.container.isRegistered(kindToken(kind)) ? this.container.resolveAll(kindToken(kind)) : [];
+    return this.container.isRegistered(kindToken(kind))
+      ? this.container.resolveAll(kindToken(kind))
+      : [];
   }
 
   names(kind: PluginKind): string[] {
-    return [...this.wiring.providers.values()].filter((e) => e.kind === kind).map((e) => e.name).sort();
+    return [...this.wiring.providers.values()]
+      .filter((e) => e.kind === kind)
+      .map((e) => e.name)
+      .sort();
   }
 
   /** Creates a component (kernel subsystem, service, rump component, ...) through its factory. */
-  create<K extends keyof ComponentKinds>(kind: K, name: string, options?: unknown): ComponentKinds[K] {
+  create<K extends keyof ComponentKinds>(
+    kind: K,
+    name: string,
+    options?: unknown,
+  ): ComponentKinds[K] {
     const factory = this.provider(kind, name) as unknown as {
       create(ctx: ComponentContext, options?: unknown): ComponentKinds[K];
     };

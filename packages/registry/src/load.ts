@@ -1,5 +1,5 @@
-import { type EvmPlugin, PLUGIN_MODULE_FORMAT, PluginError } from '@evm/contracts';
 import { pathToFileURL } from 'node:url';
+import { type EvmPlugin, PLUGIN_MODULE_FORMAT, PluginError } from '@evm/contracts';
 import type { PluginDescriptor } from './descriptor';
 
 async function importEntry(entry: string): Promise<unknown> {
@@ -7,7 +7,8 @@ async function importEntry(entry: string): Promise<unknown> {
     return require(entry);
   } catch (err) {
     // An ES module entry: fall back to dynamic import, which loads both kinds.
-    if ((err as NodeJS.ErrnoException).code === 'ERR_REQUIRE_ESM') return import(pathToFileURL(entry).href);
+    if ((err as NodeJS.ErrnoException).code === 'ERR_REQUIRE_ESM')
+      return import(pathToFileURL(entry).href);
     throw err;
   }
 }
@@ -35,7 +36,12 @@ export async function loadPlugin(descriptor: PluginDescriptor): Promise<EvmPlugi
     mod = await importEntry(descriptor.entry);
   } catch (err) {
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new PluginError('EVM_PLUGIN_LOAD', pkg, `entry ${descriptor.entry} failed to load: ${reason}`, { cause: err });
+    throw new PluginError(
+      'EVM_PLUGIN_LOAD',
+      pkg,
+      `entry ${descriptor.entry} failed to load: ${reason}`,
+      { cause: err },
+    );
   }
   const plugin = pickExport(mod) as Partial<EvmPlugin> | undefined;
   if (!plugin) {
@@ -67,12 +73,20 @@ export async function loadPlugin(descriptor: PluginDescriptor): Promise<EvmPlugi
     const parts = [];
     if (missing.length) parts.push(`declared but not exported: ${missing.join(', ')}`);
     if (extra.length) parts.push(`exported but not declared in package.json: ${extra.join(', ')}`);
-    throw new PluginError('EVM_PLUGIN_MALFORMED', pkg, `provided names disagree (${parts.join('; ')})`);
+    throw new PluginError(
+      'EVM_PLUGIN_MALFORMED',
+      pkg,
+      `provided names disagree (${parts.join('; ')})`,
+    );
   }
   for (const name of exported) {
     const provider = (plugin.provides as Record<string, { create?: unknown }>)[name];
     if (!provider || typeof provider.create !== 'function') {
-      throw new PluginError('EVM_PLUGIN_MALFORMED', pkg, `provider "${name}" has no create() function`);
+      throw new PluginError(
+        'EVM_PLUGIN_MALFORMED',
+        pkg,
+        `provider "${name}" has no create() function`,
+      );
     }
   }
   if (plugin.register !== undefined && typeof plugin.register !== 'function') {

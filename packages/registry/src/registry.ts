@@ -1,12 +1,13 @@
 import 'reflect-metadata';
-import {
-  CONTRACTS_VERSION,
-  type EvmPlugin,
-  PluginError,
-  type PluginKind,
-} from '@evm/contracts';
 import path from 'node:path';
+import { CONTRACTS_VERSION, type EvmPlugin, PluginError, type PluginKind } from '@evm/contracts';
 import { container as rootContainer } from 'tsyringe';
+import {
+  describePackage,
+  HOST_CONTRACTS_RANGE,
+  type PluginDescriptor,
+  type PluginProblem,
+} from './descriptor';
 import {
   dedupeByRealPath,
   type FoundPackage,
@@ -14,7 +15,6 @@ import {
   scanNodeModules,
   scanWorkspace,
 } from './discovery';
-import { describePackage, HOST_CONTRACTS_RANGE, type PluginDescriptor, type PluginProblem } from './descriptor';
 import { EvmInstance, type Wiring } from './instance';
 import { loadPlugin } from './load';
 
@@ -83,7 +83,8 @@ export class PluginRegistry {
   static discover(options: DiscoverOptions = {}): PluginRegistry {
     const cwd = path.resolve(options.cwd ?? process.cwd());
     const found: FoundPackage[] = [];
-    const workspace = options.workspace === undefined ? findWorkspaceRoot(cwd) : options.workspace || undefined;
+    const workspace =
+      options.workspace === undefined ? findWorkspaceRoot(cwd) : options.workspace || undefined;
     if (workspace) found.push(...scanWorkspace(workspace));
     for (const dir of [cwd, ...(options.nodeModules ?? [])]) found.push(...scanNodeModules(dir));
     if (workspace && workspace !== cwd) found.push(...scanNodeModules(workspace));
@@ -139,7 +140,9 @@ export class PluginRegistry {
 
   /** Provided names of a kind, sorted. */
   names(kind: PluginKind): string[] {
-    return [...new Set(this.plugins.filter((p) => p.kind === kind).flatMap((p) => p.provides))].sort();
+    return [
+      ...new Set(this.plugins.filter((p) => p.kind === kind).flatMap((p) => p.provides)),
+    ].sort();
   }
 
   /**
@@ -173,13 +176,25 @@ export class PluginRegistry {
       if (chosen.length === 1) {
         const d = chosen[0]!;
         const plugin = loaded.get(d)!;
-        wiring.providers.set(k, { kind: d.kind, name, packageName: d.packageName, provider: plugin.provides[name]! });
+        wiring.providers.set(k, {
+          kind: d.kind,
+          name,
+          packageName: d.packageName,
+          provider: plugin.provides[name]!,
+        });
       } else {
-        wiring.conflicts.set(k, chosen.map((c) => c.packageName));
+        wiring.conflicts.set(
+          k,
+          chosen.map((c) => c.packageName),
+        );
       }
     }
     for (const [k, problems] of this.problemsByName) {
-      if (!wiring.providers.has(k)) wiring.unusable.set(k, problems.map((p) => p.error));
+      if (!wiring.providers.has(k))
+        wiring.unusable.set(
+          k,
+          problems.map((p) => p.error),
+        );
     }
     const child = rootContainer.createChildContainer();
     try {

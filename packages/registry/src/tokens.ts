@@ -2,7 +2,10 @@ import { defineToken, type PluginKind, type ProviderKinds, type Token } from '@e
 import type { EvmInstance } from './instance';
 
 /** One provided name of one kind. */
-export function providerToken<K extends PluginKind>(kind: K, name: string): Token<ProviderKinds[K]> {
+export function providerToken<K extends PluginKind>(
+  kind: K,
+  name: string,
+): Token<ProviderKinds[K]> {
   return defineToken<ProviderKinds[K]>(`evm.plugin.${kind}.${name}@1`);
 }
 

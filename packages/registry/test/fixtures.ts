@@ -17,7 +17,10 @@ const contractsDir = path.dirname(require.resolve('@evm/contracts/package.json')
 
 export function validPluginSource(kind: string, names: string[]): string {
   const provides = names
-    .map((n) => `${JSON.stringify(n)}: { description: 'test', create: (_ctx, o) => ({ name: ${JSON.stringify(n)}, options: o }) }`)
+    .map(
+      (n) =>
+        `${JSON.stringify(n)}: { description: 'test', create: (_ctx, o) => ({ name: ${JSON.stringify(n)}, options: o }) }`,
+    )
     .join(',\n');
   return `const { definePlugin } = require(${JSON.stringify(contractsDir)});
 module.exports = { default: definePlugin({ kind: ${JSON.stringify(kind)}, provides: { ${provides} } }) };`;
@@ -26,22 +29,33 @@ module.exports = { default: definePlugin({ kind: ${JSON.stringify(kind)}, provid
 /** A throwaway project with the given packages in its node_modules. */
 export function makeProject(plugins: FakePlugin[]): string {
   const root = mkdtempSync(path.join(os.tmpdir(), 'evm-registry-'));
-  writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'project', private: true }));
+  writeFileSync(
+    path.join(root, 'package.json'),
+    JSON.stringify({ name: 'project', private: true }),
+  );
   for (const p of plugins) {
     const dir = path.join(root, 'node_modules', p.name);
     mkdirSync(dir, { recursive: true });
     const manifest = { name: p.name, version: p.version ?? '1.0.0', main: 'index.js', evm: p.evm };
-    writeFileSync(path.join(dir, 'package.json'), p.rawManifest ?? JSON.stringify(manifest, null, 2));
+    writeFileSync(
+      path.join(dir, 'package.json'),
+      p.rawManifest ?? JSON.stringify(manifest, null, 2),
+    );
     const evm = p.evm as { kind?: string; provides?: string[] } | undefined;
     writeFileSync(
       path.join(dir, 'index.js'),
-      p.source ?? validPluginSource(evm?.kind ?? 'service', Array.isArray(evm?.provides) ? evm.provides : []),
+      p.source ??
+        validPluginSource(evm?.kind ?? 'service', Array.isArray(evm?.provides) ? evm.provides : []),
     );
   }
   return root;
 }
 
-export const svc = (name: string, provides: string[], extra: Partial<FakePlugin> = {}): FakePlugin => ({
+export const svc = (
+  name: string,
+  provides: string[],
+  extra: Partial<FakePlugin> = {},
+): FakePlugin => ({
   name,
   evm: { kind: 'service', provides, contracts: '^0.1.0' },
   ...extra,

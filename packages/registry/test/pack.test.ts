@@ -15,7 +15,10 @@ jest.setTimeout(180_000);
 const repoRoot = path.resolve(__dirname, '../../..');
 
 function pack(pkgDir: string, dest: string): string {
-  const out = execFileSync('pnpm', ['pack', '--pack-destination', dest], { cwd: pkgDir, encoding: 'utf8' });
+  const out = execFileSync('pnpm', ['pack', '--pack-destination', dest], {
+    cwd: pkgDir,
+    encoding: 'utf8',
+  });
   const tarball = out.trim().split('\n').pop()!.trim();
   return path.isAbsolute(tarball) ? tarball : path.join(dest, path.basename(tarball));
 }
@@ -29,10 +32,21 @@ describe('plugin template packed and installed with npm', () => {
     const template = pack(path.join(repoRoot, 'tooling/plugin-template'), work);
     project = path.join(work, 'project');
     require('node:fs').mkdirSync(project);
-    writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'my-evm', version: '1.0.0', private: true }));
+    writeFileSync(
+      path.join(project, 'package.json'),
+      JSON.stringify({ name: 'my-evm', version: '1.0.0', private: true }),
+    );
     execFileSync(
       'npm',
-      ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', contracts, template],
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--prefer-offline',
+        '--loglevel=error',
+        contracts,
+        template,
+      ],
       { cwd: project, stdio: 'pipe' },
     );
   });
@@ -67,7 +81,10 @@ describe('plugin template packed and installed with npm', () => {
     try {
       const registry = PluginRegistry.discover({ cwd: project, workspace: false });
       expect(registry.plugins).toHaveLength(0);
-      expect(registry.list()[0]).toMatchObject({ packageName: 'evm-plugin-template', compatible: false });
+      expect(registry.list()[0]).toMatchObject({
+        packageName: 'evm-plugin-template',
+        compatible: false,
+      });
       const message =
         'evm-plugin-template: supports @evm/contracts ^7.0.0, but this eVM has @evm/contracts 0.1.0 (plugins must declare a range matching ^0.1.0)';
       expect(registry.problems[0]?.error.message).toBe(message);

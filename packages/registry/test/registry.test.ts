@@ -39,7 +39,10 @@ describe('wiring', () => {
     const a = await registry.createInstance({ id: 'a' });
     const b = await registry.createInstance({ id: 'b' });
     expect(a.container).not.toBe(b.container);
-    expect(a.create('service', 'svc.timer', { hz: 10 })).toEqual({ name: 'svc.timer', options: { hz: 10 } });
+    expect(a.create('service', 'svc.timer', { hz: 10 })).toEqual({
+      name: 'svc.timer',
+      options: { hz: 10 },
+    });
     expect(a.providers('service').map((e) => e.name)).toEqual(['svc.timer']);
     expect(rootContainer.isRegistered(providerToken('service', 'svc.timer'))).toBe(false);
     await a.dispose();
@@ -64,11 +67,31 @@ function expectCode(fn: () => unknown, code: string, ...fragments: (string | Reg
 describe('errors name the package and what is wrong', () => {
   const malformed: Array<[string, unknown, RegExp]> = [
     ['not an object', 'yes', /"evm" field .* must be an object/],
-    ['unknown kind', { kind: 'gadget', provides: ['x'], contracts: '^0.1.0' }, /"evm.kind" must be one of .*got "gadget"/],
-    ['no provides', { kind: 'service', contracts: '^0.1.0' }, /"evm.provides" must be a non-empty array/],
-    ['bad name', { kind: 'service', provides: ['Bad Name'], contracts: '^0.1.0' }, /"Bad Name" is not a valid name/],
-    ['bad range', { kind: 'service', provides: ['x'], contracts: 'sometimes' }, /"evm.contracts" must be a semver range/],
-    ['unknown field', { kind: 'service', provides: ['x'], contracts: '^0.1.0', kindd: 1 }, /unknown field "evm.kindd"/],
+    [
+      'unknown kind',
+      { kind: 'gadget', provides: ['x'], contracts: '^0.1.0' },
+      /"evm.kind" must be one of .*got "gadget"/,
+    ],
+    [
+      'no provides',
+      { kind: 'service', contracts: '^0.1.0' },
+      /"evm.provides" must be a non-empty array/,
+    ],
+    [
+      'bad name',
+      { kind: 'service', provides: ['Bad Name'], contracts: '^0.1.0' },
+      /"Bad Name" is not a valid name/,
+    ],
+    [
+      'bad range',
+      { kind: 'service', provides: ['x'], contracts: 'sometimes' },
+      /"evm.contracts" must be a semver range/,
+    ],
+    [
+      'unknown field',
+      { kind: 'service', provides: ['x'], contracts: '^0.1.0', kindd: 1 },
+      /unknown field "evm.kindd"/,
+    ],
   ];
   it.each(malformed)('malformed evm field: %s', (_label, evm, message) => {
     const registry = discover(makeProject([{ name: '@acme/broken', evm }]));
@@ -81,13 +104,18 @@ describe('errors name the package and what is wrong', () => {
   });
 
   it('malformed: unparseable package.json that declares evm', () => {
-    const registry = discover(makeProject([{ name: '@acme/json', rawManifest: '{ "name": "@acme/json", "evm": ' }]));
+    const registry = discover(
+      makeProject([{ name: '@acme/json', rawManifest: '{ "name": "@acme/json", "evm": ' }]),
+    );
     expect(registry.problems[0]?.error.message).toMatch(/package.json is not valid JSON/);
   });
 
   it('incompatible contracts range shows both ranges, at discovery and at resolve', async () => {
     const cwd = makeProject([
-      { name: '@acme/future', evm: { kind: 'service', provides: ['svc.future'], contracts: '^3.0.0' } },
+      {
+        name: '@acme/future',
+        evm: { kind: 'service', provides: ['svc.future'], contracts: '^3.0.0' },
+      },
     ]);
     const registry = discover(cwd);
     const [problem] = registry.problems;
@@ -100,12 +128,22 @@ describe('errors name the package and what is wrong', () => {
   });
 
   it('two packages providing one name: resolving is an error naming both, until the manifest selects one', async () => {
-    const registry = discover(makeProject([svc('@acme/a', ['svc.log']), svc('@acme/b', ['svc.log', 'svc.other'])]));
+    const registry = discover(
+      makeProject([svc('@acme/a', ['svc.log']), svc('@acme/b', ['svc.log', 'svc.other'])]),
+    );
     const evm = await registry.createInstance();
-    expectCode(() => evm.provider('service', 'svc.log'), 'EVM_PLUGIN_CONFLICT', '@acme/a', '@acme/b', /select/);
+    expectCode(
+      () => evm.provider('service', 'svc.log'),
+      'EVM_PLUGIN_CONFLICT',
+      '@acme/a',
+      '@acme/b',
+      /select/,
+    );
     expect(evm.provider('service', 'svc.other')).toBeDefined();
     const chosen = await registry.createInstance({ select: { 'svc.log': '@acme/b' } });
-    expect(chosen.providers('service').find((e) => e.name === 'svc.log')?.packageName).toBe('@acme/b');
+    expect(chosen.providers('service').find((e) => e.name === 'svc.log')?.packageName).toBe(
+      '@acme/b',
+    );
     await expect(registry.createInstance({ select: { 'svc.log': '@acme/c' } })).rejects.toThrow(
       /@acme\/c: selected for "svc.log" but it does not provide it \(providers: @acme\/a, @acme\/b\)/,
     );
@@ -113,8 +151,17 @@ describe('errors name the package and what is wrong', () => {
 
   it('a missing provider lists what is installed', async () => {
     const evm = await discover(makeProject([svc('@acme/a', ['svc.log'])])).createInstance();
-    expectCode(() => evm.provider('service', 'svc.nope'), 'EVM_PLUGIN_MISSING', /"svc.nope"/, /installed service providers: svc.log/);
-    expectCode(() => evm.provider('board', 'virt'), 'EVM_PLUGIN_MISSING', /no installed plugin provides board "virt"$/);
+    expectCode(
+      () => evm.provider('service', 'svc.nope'),
+      'EVM_PLUGIN_MISSING',
+      /"svc.nope"/,
+      /installed service providers: svc.log/,
+    );
+    expectCode(
+      () => evm.provider('board', 'virt'),
+      'EVM_PLUGIN_MISSING',
+      /no installed plugin provides board "virt"$/,
+    );
   });
 
   it('an entry that fails to load rejects the instance and leaves nothing wired', async () => {
@@ -126,7 +173,9 @@ describe('errors name the package and what is wrong', () => {
     );
     await expect(registry.createInstance()).rejects.toMatchObject({
       code: 'EVM_PLUGIN_LOAD',
-      message: expect.stringMatching(/^@acme\/bad: entry .*index.js failed to load: boom at import/),
+      message: expect.stringMatching(
+        /^@acme\/bad: entry .*index.js failed to load: boom at import/,
+      ),
     });
     expect(rootContainer.isRegistered(providerToken('service', 'svc.good'), true)).toBe(false);
   });
@@ -146,14 +195,20 @@ describe('errors name the package and what is wrong', () => {
 
   it('an entry exporting no plugin, or the wrong kind, is refused', async () => {
     await expect(
-      discover(makeProject([svc('@acme/empty', ['svc.x'], { source: 'module.exports = {}' })])).createInstance(),
+      discover(
+        makeProject([svc('@acme/empty', ['svc.x'], { source: 'module.exports = {}' })]),
+      ).createInstance(),
     ).rejects.toThrow(/@acme\/empty: .*exports no plugin/);
     await expect(
       discover(
         makeProject([
-          svc('@acme/kind', ['svc.x'], { source: require('./fixtures').validPluginSource('application', ['svc.x']) }),
+          svc('@acme/kind', ['svc.x'], {
+            source: require('./fixtures').validPluginSource('application', ['svc.x']),
+          }),
         ]),
       ).createInstance(),
-    ).rejects.toThrow(/@acme\/kind: package.json declares kind "service" but the entry exports kind "application"/);
+    ).rejects.toThrow(
+      /@acme\/kind: package.json declares kind "service" but the entry exports kind "application"/,
+    );
   });
 });
