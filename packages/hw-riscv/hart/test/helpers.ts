@@ -10,7 +10,10 @@ import { csrrc, csrrs, csrrw, mret, Program, sw } from '../src/asm';
 import { createHart, type RiscvHart } from '../src/hart';
 
 /** Settings the Jest project of each tier provides (see jest.config.js). */
-const projectGlobals = globalThis as { EVM_HART_TIER?: ExecutionTier; EVM_HART_HOT_THRESHOLD?: number };
+const projectGlobals = globalThis as {
+  EVM_HART_TIER?: ExecutionTier;
+  EVM_HART_HOT_THRESHOLD?: number;
+};
 /** The execution tier the suites run on. */
 export const TIER: ExecutionTier = projectGlobals.EVM_HART_TIER ?? 'interpreter';
 /** The translator's hot threshold under test (0: compile everything the first time). */
@@ -95,7 +98,14 @@ export function machine(
   });
   bus.attach(SCRATCH_DEV, scratch);
   const hart = createHart(
-    { hartId: 0, bus, tier: options.tier ?? TIER, clock, control, semihosting: options.semihosting },
+    {
+      hartId: 0,
+      bus,
+      tier: options.tier ?? TIER,
+      clock,
+      control,
+      semihosting: options.semihosting,
+    },
     { maxCodePages: options.maxCodePages, hotThreshold: options.hotThreshold ?? HOT_THRESHOLD },
   );
   return {

@@ -36,12 +36,19 @@ describe('host-trap mode', () => {
 
   it('an ecall from U returns "trap" with cause, epc and privilege untouched', () => {
     const { m, s, p } = userProgram((p) => {
-      p.emit(a.addi(10, 0, 7)).label('call').emit(a.ecall(), a.addi(11, 0, 9));
+      p.emit(a.addi(10, 0, 7))
+        .label('call')
+        .emit(a.ecall(), a.addi(11, 0, 9));
       halt(p);
     });
     expect(m.run()).toBe('trap');
     const t = m.hart.hostTrap;
-    expect([t.cause, t.interrupt, t.tval, t.epc >>> 0]).toEqual([Exc.EcallFromU, false, 0, p.address('call')]);
+    expect([t.cause, t.interrupt, t.tval, t.epc >>> 0]).toEqual([
+      Exc.EcallFromU,
+      false,
+      0,
+      p.address('call'),
+    ]);
     expect(m.hart.pc).toBe(p.address('call'));
     expect(s.priv).toBe(Priv.User);
     // M-mode trap state is as the mret into U left it.
@@ -59,7 +66,10 @@ describe('host-trap mode', () => {
 
   it('ecalls in a loop come back one by one with the retired count exact', () => {
     const { m, p } = userProgram((p) => {
-      p.label('loop').emit(a.addi(21, 21, 1)).label('call').emit(a.ecall());
+      p.label('loop')
+        .emit(a.addi(21, 21, 1))
+        .label('call')
+        .emit(a.ecall());
       p.ref('loop', (o) => a.jal(0, o));
     });
     expect(m.run()).toBe('trap');
@@ -102,7 +112,10 @@ describe('host-trap mode', () => {
       p.li(5, 0x4000_0000).emit(a.lw(6, 5, 0));
     });
     expect(m2.run()).toBe('trap');
-    expect([m2.hart.hostTrap.cause, m2.hart.hostTrap.tval >>> 0]).toEqual([Exc.LoadAccessFault, 0x4000_0000]);
+    expect([m2.hart.hostTrap.cause, m2.hart.hostTrap.tval >>> 0]).toEqual([
+      Exc.LoadAccessFault,
+      0x4000_0000,
+    ]);
   });
 
   it('a machine interrupt returns "trap" between instructions with the pc to resume at', () => {
@@ -135,7 +148,9 @@ describe('host-trap mode', () => {
     p.la(5, 'strap').emit(a.csrrw(0, Csr.stvec, 5));
     enterMode(p, 0, 'user');
     p.align(4).label('user').emit(a.ecall());
-    p.align(4).label('strap').emit(a.addi(20, 0, 1), a.ecall());
+    p.align(4)
+      .label('strap')
+      .emit(a.addi(20, 0, 1), a.ecall());
     trapHandler(p);
     m.load(p);
     m.hart.hostTraps = true;
