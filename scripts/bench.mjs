@@ -11,7 +11,7 @@ const out = path.join(root, 'bench-results');
 mkdirSync(out, { recursive: true });
 execFileSync(
   'pnpm',
-  ['turbo', 'run', 'bench', '--concurrency=1', '--output-logs=full', ...process.argv.slice(2)],
+  ['turbo', 'run', 'bench', '--concurrency=1', '--output-logs=new-only', ...process.argv.slice(2)],
   {
     cwd: root,
     stdio: 'inherit',
