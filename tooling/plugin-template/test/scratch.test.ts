@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { deviceContext, pluginManifestProblems } from '@evm/hw-testkit';
 import plugin, { ScratchDevice } from '../src';
 
 describe('template.scratch', () => {
@@ -20,8 +22,13 @@ describe('template.scratch', () => {
   });
 
   it('exports a plugin that matches its package.json', () => {
-    const pkg = require('../package.json');
-    expect(plugin.kind).toBe(pkg.evm.kind);
-    expect(Object.keys(plugin.provides)).toEqual(pkg.evm.provides);
+    // @evm/hw-testkit checks what the registry will read: kind, names, contracts range.
+    expect(pluginManifestProblems(plugin, path.join(__dirname, '..'))).toEqual([]);
+  });
+
+  it('is created by its factory from a device context', () => {
+    const device = plugin.provides['template.scratch']!.create(deviceContext());
+    device.write(0, 4, 7);
+    expect(device.read(0, 4)).toBe(7);
   });
 });

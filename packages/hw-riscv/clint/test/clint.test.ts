@@ -1,6 +1,6 @@
 import { BusAccessFault } from '@evm/contracts';
+import { lines, ManualClock, type RecordingLine } from '@evm/hw-testkit';
 import { Clint, ClintRegister } from '../src';
-import { lines, ManualClock, type RecordingLine } from './fakes';
 
 const MSIP = ClintRegister.msip;
 const CMP = ClintRegister.mtimecmp;

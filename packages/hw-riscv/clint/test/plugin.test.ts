@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type DeviceContext, isEvmError } from '@evm/contracts';
+import { evmErrorOf, lines, ManualClock, pluginManifestProblems } from '@evm/hw-testkit';
 import plugin, { Clint } from '../src';
-import { lines, ManualClock } from './fakes';
 
 function context(overrides: Partial<DeviceContext> = {}): DeviceContext {
   return {
@@ -16,23 +15,11 @@ function context(overrides: Partial<DeviceContext> = {}): DeviceContext {
   };
 }
 
-function errorOf(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    expect(isEvmError(e, 'EVM_INVALID_ARGUMENT')).toBe(true);
-    return e as Error;
-  }
-  throw new Error('expected an error');
-}
-
 describe('the clint plugin', () => {
   const factory = plugin.provides.clint!;
 
   it('declares what package.json says it provides', () => {
-    const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
-    expect(plugin.kind).toBe(pkg.evm.kind);
-    expect(Object.keys(plugin.provides)).toEqual(pkg.evm.provides);
+    expect(pluginManifestProblems(plugin, path.join(__dirname, '..'))).toEqual([]);
   });
 
   it('wires ctx.irqs as software/timer pairs per hart', () => {
@@ -44,24 +31,32 @@ describe('the clint plugin', () => {
   });
 
   it('rejects bad options and contexts, naming the problem', () => {
-    expect(errorOf(() => factory.create(context(), { harts: 0 })).message).toMatch(
-      /options\.harts must be an integer from 1 to 4095; got 0/,
-    );
-    expect(errorOf(() => factory.create(context(), { hart: 1 })).message).toMatch(
-      /unknown option\(s\) hart/,
-    );
-    expect(errorOf(() => factory.create(context(), 'two')).message).toMatch(
+    expect(
+      evmErrorOf(() => factory.create(context(), { harts: 0 }), 'EVM_INVALID_ARGUMENT'),
+    ).toMatch(/options\.harts must be an integer from 1 to 4095; got 0/);
+    expect(
+      evmErrorOf(() => factory.create(context(), { hart: 1 }), 'EVM_INVALID_ARGUMENT'),
+    ).toMatch(/unknown option\(s\) hart/);
+    expect(evmErrorOf(() => factory.create(context(), 'two'), 'EVM_INVALID_ARGUMENT')).toMatch(
       /options must be an object/,
     );
-    expect(errorOf(() => factory.create(context(), { harts: 2 })).message).toMatch(
-      /ctx\.irqs must hold 2 lines per hart .* = 4 for 2 hart\(s\); got 2/,
-    );
-    expect(errorOf(() => factory.create(context({ irqs: undefined }))).message).toMatch(/got none/);
-    expect(errorOf(() => factory.create(context({ irqs: [{}, {}] as never }))).message).toMatch(
-      /hart 0 are not IrqLines/,
-    );
-    expect(errorOf(() => factory.create(context({ clock: undefined as never }))).message).toMatch(
-      /no clock/,
-    );
+    expect(
+      evmErrorOf(() => factory.create(context(), { harts: 2 }), 'EVM_INVALID_ARGUMENT'),
+    ).toMatch(/ctx\.irqs must hold 2 lines per hart .* = 4 for 2 hart\(s\); got 2/);
+    expect(
+      evmErrorOf(() => factory.create(context({ irqs: undefined })), 'EVM_INVALID_ARGUMENT'),
+    ).toMatch(/got none/);
+    expect(
+      evmErrorOf(
+        () => factory.create(context({ irqs: [{}, {}] as never })),
+        'EVM_INVALID_ARGUMENT',
+      ),
+    ).toMatch(/hart 0 are not IrqLines/);
+    expect(
+      evmErrorOf(
+        () => factory.create(context({ clock: undefined as never })),
+        'EVM_INVALID_ARGUMENT',
+      ),
+    ).toMatch(/no clock/);
   });
 });

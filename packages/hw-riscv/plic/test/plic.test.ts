@@ -1,6 +1,6 @@
 import { BusAccessFault } from '@evm/contracts';
+import { lines } from '@evm/hw-testkit';
 import { Plic, PlicRegister } from '../src';
-import { lines } from './fakes';
 
 const PRIORITY = PlicRegister.priority;
 const PENDING = PlicRegister.pending;

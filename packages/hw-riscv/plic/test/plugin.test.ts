@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type DeviceContext, isEvmError } from '@evm/contracts';
+import { evmErrorOf, lines, pluginManifestProblems } from '@evm/hw-testkit';
 import plugin, { Plic } from '../src';
-import { lines } from './fakes';
 
 function context(overrides: Partial<DeviceContext> = {}): DeviceContext {
   return {
@@ -16,23 +15,11 @@ function context(overrides: Partial<DeviceContext> = {}): DeviceContext {
   };
 }
 
-function errorOf(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    expect(isEvmError(e, 'EVM_INVALID_ARGUMENT')).toBe(true);
-    return e as Error;
-  }
-  throw new Error('expected an error');
-}
-
 describe('the plic plugin', () => {
   const factory = plugin.provides.plic!;
 
   it('declares what package.json says it provides', () => {
-    const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
-    expect(plugin.kind).toBe(pkg.evm.kind);
-    expect(Object.keys(plugin.provides)).toEqual(pkg.evm.provides);
+    expect(pluginManifestProblems(plugin, path.join(__dirname, '..'))).toEqual([]);
   });
 
   it("creates QEMU virt's PLIC by default: 95 sources, a context per line", () => {
@@ -46,23 +33,26 @@ describe('the plic plugin', () => {
   });
 
   it('rejects bad options and contexts, naming the problem', () => {
-    expect(errorOf(() => factory.create(context(), { sources: 1 })).message).toMatch(
-      /options\.sources must be an integer from 2 to 1024; got 1/,
-    );
-    expect(errorOf(() => factory.create(context(), { contexts: 3 })).message).toMatch(
-      /options\.contexts is 3 but ctx\.irqs has 2 line\(s\)/,
-    );
-    expect(errorOf(() => factory.create(context(), { source: 3 })).message).toMatch(
-      /unknown option\(s\) source/,
-    );
-    expect(errorOf(() => factory.create(context(), [])).message).toMatch(
+    expect(
+      evmErrorOf(() => factory.create(context(), { sources: 1 }), 'EVM_INVALID_ARGUMENT'),
+    ).toMatch(/options\.sources must be an integer from 2 to 1024; got 1/);
+    expect(
+      evmErrorOf(() => factory.create(context(), { contexts: 3 }), 'EVM_INVALID_ARGUMENT'),
+    ).toMatch(/options\.contexts is 3 but ctx\.irqs has 2 line\(s\)/);
+    expect(
+      evmErrorOf(() => factory.create(context(), { source: 3 }), 'EVM_INVALID_ARGUMENT'),
+    ).toMatch(/unknown option\(s\) source/);
+    expect(evmErrorOf(() => factory.create(context(), []), 'EVM_INVALID_ARGUMENT')).toMatch(
       /options must be an object/,
     );
-    expect(errorOf(() => factory.create(context({ irqs: [] }))).message).toMatch(
+    expect(evmErrorOf(() => factory.create(context({ irqs: [] })), 'EVM_INVALID_ARGUMENT')).toMatch(
       /one output line per context/,
     );
     expect(
-      errorOf(() => factory.create(context({ irqs: [lines(1)[0]!, 5 as never] }))).message,
+      evmErrorOf(
+        () => factory.create(context({ irqs: [lines(1)[0]!, 5 as never] })),
+        'EVM_INVALID_ARGUMENT',
+      ),
     ).toMatch(/ctx\.irqs\[1\] is not an IrqLine/);
   });
 });

@@ -1,8 +1,12 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type DeviceContext, isEvmError } from '@evm/contracts';
+import {
+  evmErrorOf,
+  pluginManifestProblems,
+  RecordingConsole,
+  RecordingLine,
+} from '@evm/hw-testkit';
 import plugin, { Ns16550a } from '../src';
-import { FakeConsole, RecordingLine } from './fakes';
 
 function context(overrides: Partial<DeviceContext> = {}): DeviceContext {
   return {
@@ -10,33 +14,21 @@ function context(overrides: Partial<DeviceContext> = {}): DeviceContext {
     control: { stopRequested: false, requestStop() {} },
     memory: {} as DeviceContext['memory'],
     clock: { frequency: 10_000_000, now: () => 0n },
-    console: new FakeConsole(),
+    console: new RecordingConsole(),
     irq: new RecordingLine(),
     ...overrides,
   };
-}
-
-function errorOf(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    expect(isEvmError(e, 'EVM_INVALID_ARGUMENT')).toBe(true);
-    return e as Error;
-  }
-  throw new Error('expected an error');
 }
 
 describe('the uart.ns16550a plugin', () => {
   const factory = plugin.provides['uart.ns16550a']!;
 
   it('declares what package.json says it provides', () => {
-    const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
-    expect(plugin.kind).toBe(pkg.evm.kind);
-    expect(Object.keys(plugin.provides)).toEqual(pkg.evm.provides);
+    expect(pluginManifestProblems(plugin, path.join(__dirname, '..'))).toEqual([]);
   });
 
   it('creates a UART on the context console and interrupt line', () => {
-    const console = new FakeConsole();
+    const console = new RecordingConsole();
     const irq = new RecordingLine();
     const device = factory.create(context({ console, irq }), { inputLimit: 16 });
     expect(device).toBeInstanceOf(Ns16550a);
@@ -50,21 +42,24 @@ describe('the uart.ns16550a plugin', () => {
   });
 
   it('rejects bad options and contexts, naming the problem', () => {
-    expect(errorOf(() => factory.create(context(), { inputLimit: 0 })).message).toMatch(
-      /options\.inputLimit must be an integer from 1/,
-    );
-    expect(errorOf(() => factory.create(context(), { fifo: 64 })).message).toMatch(
-      /unknown option\(s\) fifo/,
-    );
-    expect(errorOf(() => factory.create(context(), 5)).message).toMatch(
+    expect(
+      evmErrorOf(() => factory.create(context(), { inputLimit: 0 }), 'EVM_INVALID_ARGUMENT'),
+    ).toMatch(/options\.inputLimit must be an integer from 1/);
+    expect(
+      evmErrorOf(() => factory.create(context(), { fifo: 64 }), 'EVM_INVALID_ARGUMENT'),
+    ).toMatch(/unknown option\(s\) fifo/);
+    expect(evmErrorOf(() => factory.create(context(), 5), 'EVM_INVALID_ARGUMENT')).toMatch(
       /options must be an object/,
     );
-    expect(errorOf(() => factory.create(context({ console: undefined as never }))).message).toMatch(
-      /no console/,
-    );
-    expect(errorOf(() => factory.create(context({ irq: {} as never }))).message).toMatch(
-      /ctx\.irq is not an IrqLine/,
-    );
+    expect(
+      evmErrorOf(
+        () => factory.create(context({ console: undefined as never })),
+        'EVM_INVALID_ARGUMENT',
+      ),
+    ).toMatch(/no console/);
+    expect(
+      evmErrorOf(() => factory.create(context({ irq: {} as never })), 'EVM_INVALID_ARGUMENT'),
+    ).toMatch(/ctx\.irq is not an IrqLine/);
     expect(() => factory.create(context({ irq: undefined }))).not.toThrow();
   });
 });

@@ -1,9 +1,9 @@
 import { BusAccessFault } from '@evm/contracts';
+import { RecordingConsole, RecordingLine } from '@evm/hw-testkit';
 import { Ns16550a, UartRegister as R, type UartOptions } from '../src';
-import { FakeConsole, RecordingLine } from './fakes';
 
 function uart(options: UartOptions = {}, initialInput?: string) {
-  const console = new FakeConsole(initialInput);
+  const console = new RecordingConsole(initialInput);
   const irq = new RecordingLine();
   const device = new Ns16550a(console, irq, options, 0x1000_0000);
   const readAll = () => {

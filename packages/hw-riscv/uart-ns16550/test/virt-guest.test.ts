@@ -12,8 +12,8 @@ import { createClint } from '@evm/hw-clint';
 import { createHart } from '@evm/hw-hart';
 import { createPlic } from '@evm/hw-plic';
 import { TestFinisher } from '@evm/hw-test-finisher';
+import { RecordingConsole } from '@evm/hw-testkit';
 import { createUart } from '../src';
-import { FakeConsole } from './fakes';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -77,7 +77,7 @@ function virtMachine(input: string) {
   const line = (cause: InterruptCause): IrqLine => ({
     set: (level) => hart.setInterruptPending(cause, level),
   });
-  const console = new FakeConsole(input);
+  const console = new RecordingConsole(input);
   const common = { control, memory: bus, clock, console };
 
   const devices: MmioDevice[] = [];

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type DeviceContext, isEvmError, PLUGIN_MODULE_FORMAT } from '@evm/contracts';
+import { evmErrorOf } from '@evm/hw-testkit';
 import plugin, { VirtioMmioRegister as R, VirtioMmioEmptySlot, VirtioMmioTransport } from '../src';
 import { FakeConsole, FakeMemory, RecordingLine, TestDriver } from './fakes';
 
@@ -14,16 +15,6 @@ function context(overrides: Partial<DeviceContext> = {}): DeviceContext {
     irq: new RecordingLine(),
     ...overrides,
   };
-}
-
-function errorOf(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    expect(isEvmError(e, 'EVM_INVALID_ARGUMENT')).toBe(true);
-    return e as Error;
-  }
-  throw new Error('expected an error');
 }
 
 describe('the virtio-mmio plugin', () => {
@@ -68,39 +59,60 @@ describe('the virtio-mmio plugin', () => {
   });
 
   it('rejects bad options, naming the device and the option', () => {
-    expect(errorOf(() => factory('virtio.rng').create(context(), { speed: 1 })).message).toBe(
-      'virtio.rng: unknown option(s) speed (known: vendorId)',
-    );
-    expect(errorOf(() => factory('virtio.none').create(context(), 'x')).message).toMatch(
-      /virtio.none: options must be an object/,
-    );
     expect(
-      errorOf(() => factory('virtio.console').create(context(), { vendorId: -1 })).message,
+      evmErrorOf(
+        () => factory('virtio.rng').create(context(), { speed: 1 }),
+        'EVM_INVALID_ARGUMENT',
+      ),
+    ).toBe('virtio.rng: unknown option(s) speed (known: vendorId)');
+    expect(
+      evmErrorOf(() => factory('virtio.none').create(context(), 'x'), 'EVM_INVALID_ARGUMENT'),
+    ).toMatch(/virtio.none: options must be an object/);
+    expect(
+      evmErrorOf(
+        () => factory('virtio.console').create(context(), { vendorId: -1 }),
+        'EVM_INVALID_ARGUMENT',
+      ),
     ).toMatch(/options.vendorId must be a 32-bit unsigned integer; got -1/);
     expect(
-      errorOf(() => factory('virtio.console').create(context(), { inputLimit: 0 })).message,
+      evmErrorOf(
+        () => factory('virtio.console').create(context(), { inputLimit: 0 }),
+        'EVM_INVALID_ARGUMENT',
+      ),
     ).toMatch(/virtio.console: options.inputLimit must be an integer from 1/);
     expect(
-      errorOf(() => factory('virtio.console').create(context(), { input: 'yes' })).message,
+      evmErrorOf(
+        () => factory('virtio.console').create(context(), { input: 'yes' }),
+        'EVM_INVALID_ARGUMENT',
+      ),
     ).toMatch(/options.input must be true or false/);
   });
 
   it('rejects a context it cannot work with', () => {
     expect(
-      errorOf(() => factory('virtio.rng').create(context({ memory: {} as never }))).message,
+      evmErrorOf(
+        () => factory('virtio.rng').create(context({ memory: {} as never })),
+        'EVM_INVALID_ARGUMENT',
+      ),
     ).toBe('virtio.rng: ctx.memory is not a PhysicalMemory (no isRam)');
     expect(
-      errorOf(() => factory('virtio.console').create(context({ console: {} as never }))).message,
+      evmErrorOf(
+        () => factory('virtio.console').create(context({ console: {} as never })),
+        'EVM_INVALID_ARGUMENT',
+      ),
     ).toMatch(/no console to write to/);
     expect(
-      errorOf(() => factory('virtio.rng').create(context({ irq: {} as never }))).message,
+      evmErrorOf(
+        () => factory('virtio.rng').create(context({ irq: {} as never })),
+        'EVM_INVALID_ARGUMENT',
+      ),
     ).toMatch(/ctx.irq is not an IrqLine/);
-    expect(errorOf(() => factory('virtio.rng').create(context({ base: -5 }))).message).toMatch(
-      /ctx.base/,
-    );
-    expect(errorOf(() => factory('virtio.none').create(undefined as never)).message).toMatch(
-      /no device context/,
-    );
+    expect(
+      evmErrorOf(() => factory('virtio.rng').create(context({ base: -5 })), 'EVM_INVALID_ARGUMENT'),
+    ).toMatch(/ctx.base/);
+    expect(
+      evmErrorOf(() => factory('virtio.none').create(undefined as never), 'EVM_INVALID_ARGUMENT'),
+    ).toMatch(/no device context/);
   });
 
   it('works without an interrupt line', () => {

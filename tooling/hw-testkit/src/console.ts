@@ -1,17 +1,7 @@
-import type { ConsolePort, IrqLine } from '@evm/contracts';
-
-/** An interrupt line that remembers its level and how often it was driven. */
-export class RecordingLine implements IrqLine {
-  level = false;
-  calls = 0;
-  set(level: boolean): void {
-    this.level = level;
-    this.calls++;
-  }
-}
+import type { ConsolePort } from '@evm/contracts';
 
 /** A console that records each write and lets the test type input. */
-export class FakeConsole implements ConsolePort {
+export class RecordingConsole implements ConsolePort {
   readonly writes: string[] = [];
   private receiver: ((bytes: Uint8Array) => void) | undefined;
 
@@ -34,14 +24,17 @@ export class FakeConsole implements ConsolePort {
     };
   }
 
+  /** Whether a device listens for input right now. */
   get attached(): boolean {
     return this.receiver !== undefined;
   }
 
+  /** Host input arriving (latin1: one byte per character). */
   type(text: string): void {
     this.receiver?.(Buffer.from(text, 'latin1'));
   }
 
+  /** Everything written so far. */
   get text(): string {
     return this.writes.join('');
   }
