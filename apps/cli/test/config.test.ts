@@ -92,6 +92,12 @@ describe('validateConfig', () => {
       'rumpKernels[1].components[1]',
       /listed twice/,
     ],
+    [
+      'a bad package name in plugins',
+      (c: any) => (c.plugins = { 'uart.ns16550a': 'Not A Package' }),
+      'plugins["uart.ns16550a"]',
+      /npm package name/,
+    ],
     ['RAM out of range', (c: any) => (c.board = { ramMiB: 4096 }), 'board.ramMiB', /at most 1792/],
   ])('names the field for %s', (_what, spoil, field, message) => {
     const c = clone();

@@ -70,6 +70,11 @@ export interface ApplicationConfig {
 }
 
 export interface EvmConfig {
+  /**
+   * Which package provides a name when several installed packages offer it:
+   * `{ 'uart.ns16550a': '@acme/evm-uart' }`. Without a choice such a name is an error.
+   */
+  readonly plugins?: Readonly<Record<string, string>>;
   readonly board?: BoardConfig;
   readonly kernel?: KernelConfig;
   readonly services?: readonly ServiceConfig[];

@@ -53,6 +53,16 @@ export const CONFIG_SHAPE: Shape = {
   required: ['rumpKernels', 'apps'],
   properties: {
     $schema: { type: 'string', description: 'Editor hint; ignored' },
+    plugins: {
+      type: 'record',
+      keyPattern: PLUGIN_NAME,
+      values: {
+        type: 'string',
+        pattern: /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/,
+        description: 'npm package name',
+      },
+      description: 'provided name → the package that provides it, where several do',
+    },
     board: {
       type: 'object',
       properties: {
