@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -26,9 +26,16 @@ export function validPluginSource(kind: string, names: string[]): string {
 module.exports = { default: definePlugin({ kind: ${JSON.stringify(kind)}, provides: { ${provides} } }) };`;
 }
 
-/** A throwaway project with the given packages in its node_modules. */
+const projects: string[] = [];
+// Registered in every test file that imports this module: no temp projects are left behind.
+afterAll(() => {
+  for (const dir of projects.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A throwaway project with the given packages in its node_modules (removed after the file's tests). */
 export function makeProject(plugins: FakePlugin[]): string {
   const root = mkdtempSync(path.join(os.tmpdir(), 'evm-registry-'));
+  projects.push(root);
   writeFileSync(
     path.join(root, 'package.json'),
     JSON.stringify({ name: 'project', private: true }),

@@ -4,7 +4,7 @@
  * discovered, wired and used through the registry.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DeviceContext, MmioDevice } from '@evm/contracts';
@@ -24,14 +24,15 @@ function pack(pkgDir: string, dest: string): string {
 }
 
 describe('plugin template packed and installed with npm', () => {
+  let work: string;
   let project: string;
 
   beforeAll(() => {
-    const work = mkdtempSync(path.join(os.tmpdir(), 'evm-pack-'));
+    work = mkdtempSync(path.join(os.tmpdir(), 'evm-pack-'));
     const contracts = pack(path.join(repoRoot, 'packages/contracts'), work);
     const template = pack(path.join(repoRoot, 'tooling/plugin-template'), work);
     project = path.join(work, 'project');
-    require('node:fs').mkdirSync(project);
+    mkdirSync(project);
     writeFileSync(
       path.join(project, 'package.json'),
       JSON.stringify({ name: 'my-evm', version: '1.0.0', private: true }),
@@ -50,6 +51,7 @@ describe('plugin template packed and installed with npm', () => {
       { cwd: project, stdio: 'pipe' },
     );
   });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('is discovered from node_modules, wired and resolved', async () => {
     const registry = PluginRegistry.discover({ cwd: project, workspace: false });
