@@ -10,9 +10,13 @@
  *   on entry and stored back on every exit, including exceptions (a
  *   try/catch stores them and rethrows, so the slow paths need no register
  *   spill code). x0 reads are the constant 0; writes to x0 are dropped.
- * - `for (;;) switch (L)`: each block is a case; jumps to blocks of the
- *   region set `L` and `continue`, fall-throughs to the next case in address
- *   order fall through. Anything else (other pages, other regions, jalr to
+ * - `dispatch: for (;;) switch (L)`: each block is a case; jumps to blocks
+ *   of the region set `L` and `continue dispatch`, fall-throughs to the next
+ *   case in address order fall through. A block that jumps back to its own
+ *   start (most hot loops of compiled C) is its own inner `for (;;)`: the
+ *   back edge then skips the switch, and V8 allocates registers for that
+ *   small loop instead of for the whole region, whose every guest register
+ *   is live around the dispatch loop (spilled on each iteration otherwise). Anything else (other pages, other regions, jalr to
  *   an unknown target) leaves the function with the next pc.
  * - Each block first checks the budget (`left < n`: leave with code
  *   BUDGET_SHORT at its start so the engine interprets the last few) and
@@ -31,7 +35,7 @@ import { TLB_MASK } from '../tlb';
 import type { PlannedBlock, RegionPlan } from './region-plan';
 
 /** Exit codes of a compiled region. */
-export const enum RegionExit {
+export enum RegionExit {
   /** Continue at `s.pc` (dispatch again). */
   Next = 0,
   /** `wfi` with nothing pending: the hart sleeps (`s.pc` is after it). */
@@ -70,7 +74,12 @@ const reg = (r: number) => (r === 0 ? '0' : `r${r}`);
 const hex = (n: number) => `0x${(n >>> 0).toString(16)}`;
 
 /** Registers each instruction reads and writes (x0 excluded; RD_SINK means none). */
-function operands(op: number, rd: number, rs1: number, rs2: number): { reads: number[]; write: number } {
+function operands(
+  op: number,
+  rd: number,
+  rs1: number,
+  rs2: number,
+): { reads: number[]; write: number } {
   const w = rd === RD_SINK ? 0 : rd;
   switch (op) {
     case Op.LUI:
@@ -242,6 +251,8 @@ class RegionWriter {
   private readonly used = new Set<number>();
   private readonly written = new Set<number>();
   private usesMemory = false;
+  /** Label of the block being written when it is emitted as its own loop, else -1. */
+  private loopLabel = -1;
 
   constructor(
     private readonly plan: RegionPlan,
@@ -279,7 +290,7 @@ class RegionWriter {
     if (used.length > 0) o.push(`let ${used.map((r) => `r${r} = x[${r}]`).join(', ')};`);
     o.push(`out: {`);
     o.push(`try {`);
-    o.push(`for (;;) {`);
+    o.push(`dispatch: for (;;) {`);
     o.push(`switch (L) {`);
     const blocks = this.plan.blocks;
     for (let b = 0; b < blocks.length; b++) this.block(blocks[b]!, blocks[b + 1]);
@@ -308,7 +319,10 @@ class RegionWriter {
    */
   private goto(slot: number, fallthroughLabel: number): string {
     const label = slot >= 0 && slot < this.plan.labelOf.length ? this.plan.labelOf[slot]! : -1;
-    if (label >= 0) return label === fallthroughLabel ? '' : `L = ${label}; continue;`;
+    if (label >= 0) {
+      if (label === this.loopLabel) return `continue self;`;
+      return label === fallthroughLabel ? '' : `L = ${label}; continue dispatch;`;
+    }
     return `npc = ${slot << 1}; break out;`;
   }
 
@@ -317,7 +331,11 @@ class RegionWriter {
     const n = block.slots.length;
     const nextLabel = following?.label ?? -1;
     o.push(`case ${block.label}: // ${hex(block.slot << 1)}`);
-    o.push(`if (left < ${n}) { npc = ${block.slot << 1}; code = ${RegionExit.BudgetShort}; break out; }`);
+    this.loopLabel = this.jumpsToItself(block) ? block.label : -1;
+    if (this.loopLabel >= 0) o.push(`self: for (;;) {`);
+    o.push(
+      `if (left < ${n}) { npc = ${block.slot << 1}; code = ${RegionExit.BudgetShort}; break out; }`,
+    );
     o.push(`left -= ${n};`);
     for (let k = 0; k < n; k++) this.instruction(block, k, nextLabel);
     const lastOp = this.page.op[block.slots[n - 1]!]! & OP_MASK;
@@ -326,6 +344,17 @@ class RegionWriter {
       const t = this.goto(block.next, nextLabel);
       if (t !== '') o.push(t);
     }
+    if (this.loopLabel >= 0) o.push(`break self;`, `}`);
+    this.loopLabel = -1;
+  }
+
+  /** Whether the block's last instruction is a branch or `jal` (no link) back to its first. */
+  private jumpsToItself(block: PlannedBlock): boolean {
+    const last = block.slots[block.slots.length - 1]!;
+    const op = this.page.op[last]! & OP_MASK;
+    const linkless = op === Op.JAL && (this.page.rd[last] === 0 || this.page.rd[last] === RD_SINK);
+    if (!((op >= Op.BEQ && op <= Op.BGEU) || linkless)) return false;
+    return last + (this.page.imm[last]! >> 1) === block.slot;
   }
 
   /** Terminators whose code already leaves or jumps on every path. */
@@ -388,7 +417,9 @@ class RegionWriter {
       const aligned = load.width === 1 ? '' : ` && (off & ${load.width - 1}) === 0`;
       const slow = `${this.precise(block, k)} ${rd !== 0 ? `r${rd} = ` : ''}s.loadSlow(va, ${load.width}, ${load.signed}); ${dead}`;
       if (rd !== 0) {
-        o.push(`if (off < ${this.target.ramSize}${aligned}) r${rd} = ${load.view}[off${load.shift ? ` >>> ${load.shift}` : ''}];`);
+        o.push(
+          `if (off < ${this.target.ramSize}${aligned}) r${rd} = ${load.view}[off${load.shift ? ` >>> ${load.shift}` : ''}];`,
+        );
         o.push(`else { ${slow} }`);
       } else {
         o.push(`if (!(off < ${this.target.ramSize}${aligned})) { ${slow} }`);
@@ -403,7 +434,9 @@ class RegionWriter {
       o.push(`if (off < ${this.target.ramSize}${aligned}) {`);
       o.push(`${store.view}[off${store.shift ? ` >>> ${store.shift}` : ''}] = ${b};`);
       o.push(`if (cf[off >>> 12] !== 0) { w.notify(off, ${store.width}); ${dead} }`);
-      o.push(`} else { ${this.precise(block, k)} if (s.storeSlow(va, ${store.width}, ${b})) ${leave} ${dead} }`);
+      o.push(
+        `} else { ${this.precise(block, k)} if (s.storeSlow(va, ${store.width}, ${b})) ${leave} ${dead} }`,
+      );
       return;
     }
     const branch = BRANCH_CONDITIONS[op];
@@ -427,17 +460,23 @@ class RegionWriter {
         o.push(`va = (${a} + ${imm}) & -2;`);
         if (rd !== 0) o.push(`r${rd} = (vb + ${after << 1}) | 0;`);
         // Returns and indirect jumps into this region stay inside it.
-        o.push(`if ((va & -4096) === vb) { k = lab[(va & 4095) >>> 1]; if (k >= 0) { L = k; continue; } }`);
+        o.push(
+          `if ((va & -4096) === vb) { k = lab[(va & 4095) >>> 1]; if (k >= 0) { L = k; continue dispatch; } }`,
+        );
         o.push(`npc = (va - vb) | 0; break out;`);
         return;
       }
       case Op.FENCE:
         return;
       case Op.LR_W:
-        o.push(`${this.precise(block, k)} ${rd !== 0 ? `r${rd} = ` : ''}s.loadReserved(${a}); ${dead}`);
+        o.push(
+          `${this.precise(block, k)} ${rd !== 0 ? `r${rd} = ` : ''}s.loadReserved(${a}); ${dead}`,
+        );
         return;
       case Op.SC_W:
-        o.push(`${this.precise(block, k)} ${rd !== 0 ? `r${rd} = ` : ''}s.storeConditional(${a}, ${b});`);
+        o.push(
+          `${this.precise(block, k)} ${rd !== 0 ? `r${rd} = ` : ''}s.storeConditional(${a}, ${b});`,
+        );
         o.push(`if (s.checkStop || R.dead) ${this.leaveAfter(block, k, after)}`);
         return;
       case Op.FENCE_I:
@@ -449,12 +488,16 @@ class RegionWriter {
       case Op.EBREAK: {
         const sync = `${this.written.has(10) ? 'x[10] = r10; ' : ''}${this.written.has(11) ? 'x[11] = r11; ' : ''}`;
         o.push(`${this.precise(block, k)} ${sync}`);
-        o.push(`if (s.ebreak(${this.pcOf(slot)}, ${code < 0x80})) { r10 = x[10]; npc = ${(slot << 1) + 4}; break out; }`);
+        o.push(
+          `if (s.ebreak(${this.pcOf(slot)}, ${code < 0x80})) { r10 = x[10]; npc = ${(slot << 1) + 4}; break out; }`,
+        );
         return;
       }
       case Op.MRET:
       case Op.SRET:
-        o.push(`${this.precise(block, k)} s.${op === Op.MRET ? 'mret' : 'sret'}(); npc = (s.pc - vb) | 0; break out;`);
+        o.push(
+          `${this.precise(block, k)} s.${op === Op.MRET ? 'mret' : 'sret'}(); npc = (s.pc - vb) | 0; break out;`,
+        );
         return;
       case Op.WFI:
         o.push(`${this.precise(block, k)} if (s.wfi()) code = ${RegionExit.Wfi};`);
@@ -470,11 +513,14 @@ class RegionWriter {
       case Op.CSRRSI:
       case Op.CSRRCI: {
         const immediate = op >= Op.CSRRWI;
-        const sync = !immediate && rs1 !== 0 && this.written.has(rs1) ? `x[${rs1}] = r${rs1}; ` : '';
+        const sync =
+          !immediate && rs1 !== 0 && this.written.has(rs1) ? `x[${rs1}] = r${rs1}; ` : '';
         const reload = rd !== 0 ? `r${rd} = x[${rd}]; ` : '';
         o.push(`${this.precise(block, k)} ${sync}`);
         // A write may change interrupts, translation or counters: leave so the engine looks again.
-        o.push(`if (s.csrInstruction(${op}, ${imm}, ${rs1}, ${rdRaw})) { ${reload}npc = ${after << 1}; break out; }`);
+        o.push(
+          `if (s.csrInstruction(${op}, ${imm}, ${rs1}, ${rdRaw})) { ${reload}npc = ${after << 1}; break out; }`,
+        );
         if (reload !== '') o.push(reload);
         return;
       }
@@ -483,7 +529,9 @@ class RegionWriter {
         return;
       default:
         if (op >= Op.AMOSWAP_W && op <= Op.AMOMAXU_W) {
-          o.push(`${this.precise(block, k)} ${rd !== 0 ? `r${rd} = ` : ''}s.amo(${op}, ${a}, ${b});`);
+          o.push(
+            `${this.precise(block, k)} ${rd !== 0 ? `r${rd} = ` : ''}s.amo(${op}, ${a}, ${b});`,
+          );
           o.push(`if (s.checkStop || R.dead) ${this.leaveAfter(block, k, after)}`);
           return;
         }

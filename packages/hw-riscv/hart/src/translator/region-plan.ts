@@ -48,10 +48,17 @@ export interface PlanSource {
   crosses(slot: number): boolean;
   /** Another compiled region already starts a block here (or the slot cannot be compiled). */
   taken(slot: number): boolean;
+  /**
+   * Whether a block starting here has run at all. Only such successors join
+   * the region: code that never ran (error paths, the rest of libc sharing
+   * the page) would only make the function bigger, and V8 optimizes big
+   * functions far worse than small ones.
+   */
+  executed(slot: number): boolean;
 }
 
 /** Instruction cap per region: keeps each function well inside what V8 optimizes quickly. */
-export const MAX_REGION_INSTRUCTIONS = 1000;
+export const MAX_REGION_INSTRUCTIONS = 64;
 
 const LAST_SLOT = PAGE_SLOTS - 1;
 
@@ -92,7 +99,13 @@ function isBranch(op: number): boolean {
 
 /** Whether execution can continue with the next instruction after `op` (a terminator). */
 function fallsThrough(op: number): boolean {
-  return !(op === Op.JAL || op === Op.JALR || op === Op.ILLEGAL || op === Op.MRET || op === Op.SRET);
+  return !(
+    op === Op.JAL ||
+    op === Op.JALR ||
+    op === Op.ILLEGAL ||
+    op === Op.MRET ||
+    op === Op.SRET
+  );
 }
 
 /**
@@ -117,7 +130,13 @@ export function planRegion(src: PlanSource, entries: readonly number[]): RegionP
   }
   let scanned = 0;
   const add = (slot: number) => {
-    if (usable(slot) && leader[slot] === 0 && !src.taken(slot) && scanned < MAX_REGION_INSTRUCTIONS) {
+    if (
+      usable(slot) &&
+      leader[slot] === 0 &&
+      !src.taken(slot) &&
+      src.executed(slot) &&
+      scanned < MAX_REGION_INSTRUCTIONS
+    ) {
       leader[slot] = 1;
       work.push(slot);
     }
@@ -169,12 +188,7 @@ export function planRegion(src: PlanSource, entries: readonly number[]): RegionP
         next = fallsThrough(op) ? after : -1;
         break;
       }
-      if (
-        after >= PAGE_SLOTS ||
-        leader[after] !== 0 ||
-        src.crosses(after) ||
-        src.taken(after)
-      ) {
+      if (after >= PAGE_SLOTS || leader[after] !== 0 || src.crosses(after) || src.taken(after)) {
         next = after;
         break;
       }

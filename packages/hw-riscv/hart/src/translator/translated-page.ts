@@ -41,7 +41,8 @@ export class TranslatedPage {
   /** Whether a write to halfwords [first, last] touches compiled code. */
   touches(first: number, last: number): boolean {
     const covered = this.covered;
-    for (let h = Math.max(first, 0); h <= last && h < PAGE_SLOTS; h++) if (covered[h] !== 0) return true;
+    for (let h = Math.max(first, 0); h <= last && h < PAGE_SLOTS; h++)
+      if (covered[h] !== 0) return true;
     return false;
   }
 

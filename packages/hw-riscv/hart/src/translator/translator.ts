@@ -189,11 +189,7 @@ export class Translator implements ExecutionEngine {
         if (e >= 0) {
           const region = tp.regions[e >>> LABEL_BITS]!;
           resuming = false;
-          const exit = region.fn(
-            e & LABEL_MASK,
-            pc & -4096,
-            left > MAX_REGION_BUDGET ? MAX_REGION_BUDGET : left,
-          );
+          const exit = region.fn(e & LABEL_MASK, pc & -4096, Math.min(left, MAX_REGION_BUDGET));
           if (exit === RegionExit.Next) continue;
           if (exit === RegionExit.Wfi) return 'wfi';
           // The next block is longer than what is left: the interpreter finishes exactly.
@@ -207,12 +203,13 @@ export class Translator implements ExecutionEngine {
       if (tp.entry[slot] === NO_ENTRY && !(resuming && insideBlock)) {
         const count = tp.counts[slot]! + 1;
         tp.counts[slot] = count;
-        if (count > this.threshold(ramPage, insideBlock) && this.compile(pc, ramPage, slot)) continue;
+        if (count > this.threshold(ramPage, insideBlock) && this.compile(pc, ramPage, slot))
+          continue;
       }
       resuming = false;
       this.stats.interpretedBlocks++;
       const n = this.coldBlockLength(pc);
-      const why = this.interpreter.run(n < left ? n : left);
+      const why = this.interpreter.run(Math.min(n, left));
       if (why !== 'budget') return why;
     }
   }
@@ -275,6 +272,7 @@ export class Translator implements ExecutionEngine {
       },
       crosses: (i: number) => this.crosses(ramPage, i),
       taken: (i: number) => tp.entry[i] !== NO_ENTRY && tp.entry[i] !== NOT_COMPILABLE,
+      executed: (i: number) => tp.counts[i] !== 0 || tp.entry[i]! >= 0,
     };
     // One region per page while it stays small: calls, returns and loops
     // between its blocks then never leave the function. Past the cap, the
@@ -282,7 +280,10 @@ export class Translator implements ExecutionEngine {
     const existing = tp.blockStarts();
     const merge = existing.instructions < MAX_REGION_INSTRUCTIONS;
     const plan = merge
-      ? planRegion({ ...source, taken: (i) => tp.entry[i] === NOT_COMPILABLE }, [slot, ...existing.slots])
+      ? planRegion({ ...source, taken: (i) => tp.entry[i] === NOT_COMPILABLE }, [
+          slot,
+          ...existing.slots,
+        ])
       : planRegion(source, [slot]);
     if (plan === undefined) {
       tp.markNotCompilable(slot);
