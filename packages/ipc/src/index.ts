@@ -1,0 +1,16 @@
+export { AsyncClient, COMPLETION_BYTES, REQUEST_BYTES, serveAsync } from './async';
+export { type Blockpoint, kernelBlockpoint, Listener, Notifier, receive, send } from './blocking';
+export {
+  type Client,
+  type ClientOptions,
+  client,
+  defineInterface,
+  type Implementation,
+  type InterfaceDefinition,
+  type InterfaceSpec,
+  IpcError,
+  type OperationSpec,
+  server,
+  type WordType,
+} from './interface';
+export { formatRing, RING_HEADER_BYTES, RingReader, RingWriter, ringBytes } from './ring';
