@@ -44,7 +44,7 @@ import {
 export interface TranslatorOptions {
   /**
    * A block entry is compiled once it was dispatched to more than this many
-   * times (default 32; 0 compiles everything the first time it runs).
+   * times (default 512; 0 compiles everything the first time it runs).
    */
   readonly hotThreshold?: number;
 }
@@ -66,7 +66,13 @@ export interface TranslatorStats {
   interpretedBlocks: number;
 }
 
-export const DEFAULT_HOT_THRESHOLD = 32;
+/**
+ * A new generated function runs in V8's bytecode interpreter, slower than the
+ * hart's own interpreter, until V8 has optimized it, and every recompilation
+ * of a page starts that over: compiling only code that is really hot (and
+ * after most of its neighbours have run) wins on compiled C programs.
+ */
+export const DEFAULT_HOT_THRESHOLD = 512;
 /** Largest budget handed to a region, so its counter stays a small integer. */
 const MAX_REGION_BUDGET = 0x3fff_ffff;
 /** Longest stretch the interpreter runs for a block that is not compiled. */
