@@ -3,6 +3,7 @@ export * from './errors';
 export * from './hardware';
 export * from './kernel';
 export * from './plugin';
+export * from './rump';
 export * from './system';
 export * from './tokens';
 export * from './version';

@@ -1,0 +1,6 @@
+import plugin from './plugin';
+
+export default plugin;
+export { createTmpfs } from './plugin';
+export { type TmpfsOptions, tmpfsType } from './tmpfs';
+export { plugin };
