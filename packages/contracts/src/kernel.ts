@@ -250,6 +250,17 @@ export interface KernelPort {
   cap(name: string): number;
   /** The memory of the region behind a `Region` capability of this component. */
   memory(regionCap: number): Uint8Array;
+  /**
+   * Servers: copies [va, va + into.length) of the guest component that
+   * invoked this one (the caller one level down the invocation stack) into
+   * `into`, through that component's page table and only where it has user
+   * read access. Returns the bytes copied, `Kerr.BadAddress` when any page is
+   * not readable (nothing is copied), `Kerr.Invalid` when the caller is not a
+   * guest (native callers share regions instead).
+   */
+  copyIn(va: number, into: Uint8Array): number;
+  /** The same for writing the caller's memory (user write access needed; nothing is written on failure). */
+  copyOut(va: number, from: Uint8Array): number;
   /** Kernel time in cycles. */
   now(): number;
 }

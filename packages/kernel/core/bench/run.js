@@ -193,6 +193,9 @@ for (const kind of ['native', 'guest']) {
 const out =
   process.env.EVM_BENCH_OUT ?? path.join(__dirname, '..', '..', '..', '..', 'bench-results');
 fs.mkdirSync(out, { recursive: true });
-const file = path.join(out, TIER === 'interpreter' ? 'kernel-invocation.json' : `kernel-invocation-${TIER}.json`);
+const file = path.join(
+  out,
+  TIER === 'interpreter' ? 'kernel-invocation.json' : `kernel-invocation-${TIER}.json`,
+);
 fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`written ${file}`);

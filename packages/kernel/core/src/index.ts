@@ -2,6 +2,7 @@ import plugin from './plugin';
 
 export default plugin;
 export { Component } from './component';
+export { KernelCore } from './core';
 export { FAULT_KINDS, FAULT_SIGNAL, FaultSignal, makeFault } from './faults';
 export { GuestContexts } from './guest/contexts';
 export { GuestCpu } from './guest/cpu';
@@ -17,7 +18,6 @@ export {
   USER_MIN,
 } from './guest/image';
 export { GuestSpace } from './guest/space';
-export { KernelCore } from './core';
 export {
   Kernel,
   type KernelOptions,

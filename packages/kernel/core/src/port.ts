@@ -4,10 +4,11 @@
  * the server on the caller's thread. Everything else goes to the kernel's
  * slow path, switched on the capability's type.
  */
-import { CapType, EvmError, type KernelPort, type Wait } from '@evm/contracts';
+import { CapType, EvmError, type KernelPort, Kerr, type Wait } from '@evm/contracts';
 import type { Component } from './component';
 import type { KernelCore } from './core';
 import type { Gate, KernelObject, Region } from './objects';
+import { PTE_R, PTE_U, PTE_W } from './pgtbl';
 
 const SINV = CapType.Sinv;
 /** The one object `wait` returns: what the thread asks for is recorded on the thread itself. */
@@ -101,5 +102,45 @@ export class Port implements KernelPort {
 
   now(): number {
     return this.kernel.time;
+  }
+
+  copyIn(va: number, into: Uint8Array): number {
+    return this.copy(va, into, false);
+  }
+
+  copyOut(va: number, from: Uint8Array): number {
+    return this.copy(va, from, true);
+  }
+
+  /**
+   * rump's copyin/copyout: walks the invoking guest's page table page by
+   * page, checking every page before moving a byte, so a bad range changes
+   * nothing and never faults anyone.
+   */
+  private copy(va: number, data: Uint8Array, write: boolean): number {
+    const t = this.kernel.current;
+    if (t === null || t.comps[t.depth] !== this.component || t.depth === 0) return Kerr.Invalid;
+    const caller = t.comps[t.depth - 1]!;
+    const space = caller.space;
+    if (space === null) return Kerr.Invalid;
+    const start = va >>> 0;
+    const length = data.length;
+    if (length === 0) return 0;
+    if (start + length > 0x1_0000_0000) return Kerr.BadAddress;
+    const perms = PTE_U | (write ? PTE_W : PTE_R);
+    const pgtbl = space.pgtbl;
+    for (let p = start & ~0xfff; p < start + length; p += 0x1000) {
+      if (pgtbl.lookup(p, perms) < 0) return Kerr.BadAddress;
+    }
+    const pool = this.kernel.pool;
+    for (let done = 0; done < length; ) {
+      const at = start + done;
+      const n = Math.min(length - done, 0x1000 - (at & 0xfff));
+      const pa = pgtbl.lookup(at, perms);
+      if (write) pool.write(pa, data.subarray(done, done + n));
+      else data.set(pool.view(pa, n), done);
+      done += n;
+    }
+    return length;
   }
 }

@@ -356,7 +356,9 @@ describe('kernel options and idle time', () => {
     const small = new Kernel({ maxComponents: 2 });
     small.createNativeComponent('a', () => ({}));
     small.createNativeComponent('b', () => ({}));
-    expect(() => small.createNativeComponent('c', () => ({}))).toThrow(/too many components \(maxComponents 2\) creating "c"/);
+    expect(() => small.createNativeComponent('c', () => ({}))).toThrow(
+      /too many components \(maxComponents 2\) creating "c"/,
+    );
   });
 
   it('an idle scheduler with a timeout lets kernel time jump ahead', () => {
