@@ -95,6 +95,56 @@ describe('hotness', () => {
   });
 });
 
+describe('chaining', () => {
+  it('enters a function on another page straight from the caller and returns into it; a trap there is precise', () => {
+    const p = new Program();
+    p.li(10, 0).li(11, 0).li(20, 300).li(22, DATA);
+    p.label('loop').ref('fn', (o) => a.jal(1, o));
+    p.emit(a.addi(11, 11, 5), a.addi(20, 20, -1));
+    p.ref('loop', (o) => a.bne(20, 0, o));
+    p.li(22, 0x10); // nothing is mapped there: the callee's load faults
+    p.ref('fn', (o) => a.jal(1, o));
+    halt(p);
+    p.align(4096)
+      .label('fn')
+      .emit(a.addi(10, 10, 3), a.lw(13, 22, 0), a.addi(11, 11, 1), a.jalr(0, 1, 0));
+    const { t, i } = twins(p, 2);
+    for (const m of [t, i]) {
+      m.hart.hostTraps = true;
+      expect(m.run(100_000)).toBe('trap');
+      expect(m.hart.hostTrap.cause).toBe(Exc.LoadAccessFault);
+      expect(m.hart.hostTrap.epc >>> 0).toBe(p.address('fn') + 4);
+    }
+    expect(snapshot(t)).toEqual(snapshot(i));
+    expect(t.hart.x[10]).toBe(301 * 3);
+    expect(t.hart.x[11]).toBe(300 * 6); // both sides of the call update x11
+    expect(translator(t).isCompiled(p.address('fn'))).toBe(true);
+    // Most calls went from region to region without the dispatch loop.
+    expect(translator(t).stats.chained).toBeGreaterThan(250);
+  });
+
+  it('stops a chain exactly at the budget and resumes it', () => {
+    const p = new Program();
+    p.li(10, 0).li(20, 500);
+    p.label('loop').ref('fn', (o) => a.jal(1, o));
+    p.emit(a.addi(20, 20, -1));
+    p.ref('loop', (o) => a.bne(20, 0, o));
+    halt(p);
+    p.align(4096)
+      .label('fn')
+      .emit(a.addi(10, 10, 7), a.xori(20, 20, 0), a.jalr(0, 1, 0));
+    const { t, i } = twins(p, 1);
+    for (const n of [1, 2, 3, 5, 7, 11, 13, 100, 333, 1000]) {
+      expect(t.run(n)).toBe(i.run(n));
+      expect(snapshot(t)).toEqual(snapshot(i));
+    }
+    expect(t.run(100_000)).toBe('halt');
+    expect(i.run(100_000)).toBe('halt');
+    expect(snapshot(t)).toEqual(snapshot(i));
+    expect(translator(t).stats.chained).toBeGreaterThan(0);
+  });
+});
+
 describe('coherence', () => {
   it('a store that rewrites the next instruction of the running block takes effect at once', () => {
     const p = new Program();

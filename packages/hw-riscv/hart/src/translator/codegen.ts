@@ -42,7 +42,19 @@ export enum RegionExit {
   Wfi = 1,
   /** The block at `s.pc` is longer than the remaining budget. */
   BudgetShort = 2,
+  /**
+   * A jump out of the region: only the pc changed (no CSR write, device
+   * access or code change), so the next region may be entered directly,
+   * without the dispatch loop's checks.
+   */
+  Chain = 3,
 }
+
+/**
+ * How many regions may be entered directly from one another before control
+ * goes back to the dispatch loop (each one is a JavaScript stack frame).
+ */
+export const MAX_CHAIN_DEPTH = 16;
 
 /** Names the generated factory receives, in order (see `compileRegion`). */
 export const FACTORY_PARAMS = [
@@ -60,6 +72,7 @@ export const FACTORY_PARAMS = [
   'mulh',
   'mulhsu',
   'mulhu',
+  'enter',
 ] as const;
 
 export interface CodegenTarget {
@@ -279,7 +292,7 @@ class RegionWriter {
     const writeBack = written.map((r) => `x[${r}] = r${r};`).join(' ');
     const o = this.out;
     o.push(`'use strict';`);
-    o.push(`return function region_${hex(this.target.physicalPage)}(L, vb, budget) {`);
+    o.push(`return function region_${hex(this.target.physicalPage)}(L, vb, budget, depth) {`);
     o.push(`let left = budget | 0;`);
     o.push(`const end = s.retired + left;`);
     o.push(`let npc = 0, code = 0, va = 0, off = 0, k = 0;`);
@@ -288,6 +301,8 @@ class RegionWriter {
       o.push(`const rt = dt.read.tag, ro = dt.read.off, wt = dt.write.tag, wo = dt.write.off;`);
     }
     if (used.length > 0) o.push(`let ${used.map((r) => `r${r} = x[${r}]`).join(', ')};`);
+    // Re-entered when a region this one chained to jumps back into it (a return).
+    o.push(`for (;;) {`);
     o.push(`out: {`);
     o.push(`try {`);
     o.push(`dispatch: for (;;) {`);
@@ -302,7 +317,16 @@ class RegionWriter {
     o.push(writeBack);
     o.push(`s.pc = (vb + npc) | 0;`);
     o.push(`s.retired = end - left;`);
-    o.push(`return code;`);
+    // Jumps out go straight to the target's region, outside the try: a trap
+    // there must not write this region's (older) registers back.
+    o.push(`if (code !== ${RegionExit.Chain} || depth >= ${MAX_CHAIN_DEPTH}) return code;`);
+    o.push(`code = enter(s.pc, end - s.retired, depth + 1);`);
+    o.push(`if (code !== ${RegionExit.Chain} || R.dead) return code;`);
+    o.push(`va = s.pc;`);
+    o.push(`if ((va & -4096) !== vb || (k = lab[(va & 4095) >>> 1]) < 0) return code;`);
+    o.push(`L = k; left = end - s.retired; code = 0;`);
+    if (used.length > 0) o.push(`${used.map((r) => `r${r} = x[${r}];`).join(' ')}`);
+    o.push(`}`); // re-entry loop
     o.push(`};`);
     return o.join('\n');
   }
@@ -323,7 +347,7 @@ class RegionWriter {
       if (label === this.loopLabel) return `continue self;`;
       return label === fallthroughLabel ? '' : `L = ${label}; continue dispatch;`;
     }
-    return `npc = ${slot << 1}; break out;`;
+    return `npc = ${slot << 1}; code = ${RegionExit.Chain}; break out;`;
   }
 
   private block(block: PlannedBlock, following: PlannedBlock | undefined): void {
@@ -463,7 +487,7 @@ class RegionWriter {
         o.push(
           `if ((va & -4096) === vb) { k = lab[(va & 4095) >>> 1]; if (k >= 0) { L = k; continue dispatch; } }`,
         );
-        o.push(`npc = (va - vb) | 0; break out;`);
+        o.push(`npc = (va - vb) | 0; code = ${RegionExit.Chain}; break out;`);
         return;
       }
       case Op.FENCE:

@@ -64,6 +64,8 @@ export interface TranslatorStats {
   flushes: number;
   /** Blocks run in the interpreter because they were not compiled (yet). */
   interpretedBlocks: number;
+  /** Regions entered directly from another region's jump, bypassing the dispatch loop. */
+  chained: number;
 }
 
 /**
@@ -94,6 +96,7 @@ export class Translator implements ExecutionEngine {
     invalidations: 0,
     flushes: 0,
     interpretedBlocks: 0,
+    chained: 0,
   };
   readonly hotThreshold: number;
   /** Runs code that is not compiled, one block at a time, and budget tails. */
@@ -101,6 +104,9 @@ export class Translator implements ExecutionEngine {
   private readonly pages: (TranslatedPage | undefined)[];
   /** Per RAM page: how many times its compiled code was thrown away (threshold doubling). */
   private readonly backoff: Uint8Array;
+  /** What a region calls to continue in another one (see `chain`); one closure for all. */
+  private readonly enterChained = (pc: number, left: number, depth: number): RegionExit =>
+    this.chain(pc, left, depth);
 
   constructor(
     readonly state: HartState,
@@ -195,8 +201,8 @@ export class Translator implements ExecutionEngine {
         if (e >= 0) {
           const region = tp.regions[e >>> LABEL_BITS]!;
           resuming = false;
-          const exit = region.fn(e & LABEL_MASK, pc & -4096, Math.min(left, MAX_REGION_BUDGET));
-          if (exit === RegionExit.Next) continue;
+          const exit = region.fn(e & LABEL_MASK, pc & -4096, Math.min(left, MAX_REGION_BUDGET), 0);
+          if (exit === RegionExit.Next || exit === RegionExit.Chain) continue;
           if (exit === RegionExit.Wfi) return 'wfi';
           // The next block is longer than what is left: the interpreter finishes exactly.
           const rest = end - s.retired;
@@ -218,6 +224,38 @@ export class Translator implements ExecutionEngine {
       const why = this.interpreter.run(Math.min(n, left));
       if (why !== 'budget') return why;
     }
+  }
+
+  /**
+   * Runs the compiled code at `pc` for a region that jumped there (exit
+   * `Chain`), with the budget `left` and its nesting `depth`. Nothing the
+   * dispatch loop checks can have changed since it entered the first
+   * region, so only the lookup remains; anything not compiled (or a TLB
+   * miss, or no budget) goes back to the loop, still with `Chain`.
+   */
+  private chain(pc: number, left: number, depth: number): RegionExit {
+    const s = this.state;
+    if (left <= 0) return RegionExit.Chain;
+    let off: number;
+    if (s.fetchXlate) {
+      const t = s.fetchTlb.exec;
+      off = tlbLookup(t.tag, t.off, pc);
+      if (off === NO_RAM) return RegionExit.Chain;
+    } else {
+      off = (pc - s.ramBase) >>> 0;
+      if (off >= s.ramSize) return RegionExit.Chain;
+    }
+    const tp = this.pages[off >>> 12];
+    if (tp === undefined) return RegionExit.Chain;
+    const e = tp.entry[(off & 4095) >>> 1]!;
+    if (e < 0) return RegionExit.Chain;
+    this.stats.chained++;
+    return tp.regions[e >>> LABEL_BITS]!.fn(
+      e & LABEL_MASK,
+      pc & -4096,
+      Math.min(left, MAX_REGION_BUDGET),
+      depth,
+    );
   }
 
   /**
@@ -322,6 +360,7 @@ export class Translator implements ExecutionEngine {
       mulh,
       mulhsu,
       mulhu,
+      this.enterChained,
     );
     if (merge) tp.replaceAll(region, plan.covered);
     else tp.add(region, plan.covered);
