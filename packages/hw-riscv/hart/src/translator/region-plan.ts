@@ -46,7 +46,7 @@ export interface PlanSource {
   decode(slot: number): void;
   /** The slot holds a 32-bit instruction whose upper half is on the next page. */
   crosses(slot: number): boolean;
-  /** Another compiled region already starts a block here (or the slot cannot be compiled). */
+  /** Compiled code must not start or continue here (the slot was marked not compilable). */
   taken(slot: number): boolean;
   /**
    * Whether a block starting here has run at all. Only such successors join

@@ -315,20 +315,17 @@ export class Translator implements ExecutionEngine {
         if (page.op[i] === Op.DECODE) s.decodeSlot(page, i, vpage);
       },
       crosses: (i: number) => this.crosses(ramPage, i),
-      taken: (i: number) => tp.entry[i] !== NO_ENTRY && tp.entry[i] !== NOT_COMPILABLE,
+      // Blocks of other regions are compiled again into this one where its
+      // code flows into them: duplicated code costs less than leaving.
+      taken: (i: number) => tp.entry[i] === NOT_COMPILABLE,
       executed: (i: number) => tp.counts[i] !== 0 || tp.entry[i]! >= 0,
     };
     // One region per page while it stays small: calls, returns and loops
-    // between its blocks then never leave the function. Past the cap, the
-    // new region stops where existing ones start.
+    // between its blocks then never leave the function. Past the cap, a new
+    // region of its own, entered here.
     const existing = tp.blockStarts();
     const merge = existing.instructions < MAX_REGION_INSTRUCTIONS;
-    const plan = merge
-      ? planRegion({ ...source, taken: (i) => tp.entry[i] === NOT_COMPILABLE }, [
-          slot,
-          ...existing.slots,
-        ])
-      : planRegion(source, [slot]);
+    const plan = merge ? planRegion(source, [slot, ...existing.slots]) : planRegion(source, [slot]);
     if (plan === undefined) {
       tp.markNotCompilable(slot);
       return false;
