@@ -13,6 +13,13 @@ export {
   type RkComponent,
   RumpKernel,
 } from './rump-kernel';
+export {
+  RUMP_SYSCALL_INTERFACE,
+  type RumpServerOptions,
+  rumpSyscallServer,
+  SYS_ARGS,
+  SYS_INDIRECT,
+} from './server';
 export { encodeStat, encodeTime, STAT_BYTES, StatOffset } from './stat';
 export {
   AT_FDCWD,

@@ -1,0 +1,119 @@
+import type {
+  KernelPort,
+  NativeComponent,
+  NativeComponentFactory,
+  RumpHypercalls,
+} from '@evm/contracts';
+import { Errno } from './errno';
+import type { Process } from './process';
+import { type RkComponent, RumpKernel } from './rump-kernel';
+import type { UserMemory } from './user-memory';
+
+/** The interface an RK serves to its application: `op` is the NetBSD system-call number. */
+export const RUMP_SYSCALL_INTERFACE = 'rump.syscall';
+/** `op` flag: a0 points at six argument words in the caller's memory (calls with more than four). */
+export const SYS_INDIRECT = 0x1_0000;
+/** eVM's own call: copies the argument block (argc word, then NUL-terminated strings) to a0, at most a1 bytes. */
+export const SYS_ARGS = 0x1001;
+
+export interface RumpServerOptions {
+  /** Instance name (`hostname`, reports). */
+  readonly name: string;
+  /** Fresh components for each boot (a micro-reboot builds the RK anew). */
+  readonly components: () => readonly RkComponent[];
+  readonly hypercalls: () => RumpHypercalls;
+  readonly argv: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  /** The application's process ended (exit or a fatal signal). */
+  readonly onExit?: (status: number) => void;
+  /** Called with each RK instance (boot and every micro-reboot), e.g. to report its footprint. */
+  readonly onBoot?: (rk: RumpKernel) => void;
+  /** Counts every system call served (for reports). */
+  readonly onCall?: () => void;
+}
+
+/** The caller's memory through the kernel: rump's copyin/copyout over the caller's page table. */
+class CallerMemory implements UserMemory {
+  constructor(private readonly port: KernelPort) {}
+  copyIn(addr: number, into: Uint8Array): boolean {
+    return this.port.copyIn(addr, into) === into.length;
+  }
+  copyOut(addr: number, from: Uint8Array): boolean {
+    return this.port.copyOut(addr, from) === from.length;
+  }
+}
+
+/**
+ * An RK as a native kernel component serving `rump.syscall`: the
+ * application's `ecall` arrives as an invocation (thread migration: the
+ * application's thread runs the system call), arguments and buffers are
+ * reached through copyIn/copyOut, and `WOULD_BLOCK` goes back to the
+ * application, whose runtime yields and calls again.
+ */
+export function rumpSyscallServer(options: RumpServerOptions): NativeComponentFactory {
+  return () => {
+    const rk = RumpKernel.assemble({
+      name: options.name,
+      hypercalls: options.hypercalls(),
+      components: options.components(),
+    });
+    options.onBoot?.(rk);
+    let proc: Process | undefined;
+    let mem: UserMemory | undefined;
+    const out = new Int32Array(2);
+    const words = new Int32Array(6);
+    const block = new Uint8Array(24);
+    let reported = false;
+    let started = false;
+    const component: NativeComponent = {
+      init(port) {
+        mem = new CallerMemory(port);
+        proc = rk.spawn(options.argv, options.env);
+      },
+      serve(_entry, op, a0, a1, a2, a3, results) {
+        if (!proc || !mem) return -Errno.ENXIO;
+        options.onCall?.();
+        if (op === SYS_ARGS) {
+          // The application (re)starts: after a micro-reboot of the application it gets a fresh process.
+          if (started) {
+            proc.files.closeAll();
+            proc = rk.spawn(options.argv, options.env);
+            reported = false;
+          }
+          started = true;
+          return copyArgs(mem, options.argv, a0 >>> 0, a1);
+        }
+        started = true;
+        if (op & SYS_INDIRECT) {
+          if (!mem.copyIn(a0 >>> 0, block)) return -Errno.EFAULT;
+          const v = new DataView(block.buffer);
+          for (let i = 0; i < 6; i++) words[i] = v.getInt32(i * 4, true);
+        } else {
+          words[0] = a0;
+          words[1] = a1;
+          words[2] = a2;
+          words[3] = a3;
+          words[4] = 0;
+          words[5] = 0;
+        }
+        const r = rk.syscall(proc, op & ~SYS_INDIRECT, words, mem, out);
+        results[1] = out[1]!;
+        if (proc.exited && !reported) {
+          reported = true;
+          options.onExit?.(proc.exitStatus!);
+        }
+        return r;
+      },
+    };
+    return component;
+  };
+}
+
+function copyArgs(mem: UserMemory, argv: readonly string[], addr: number, room: number): number {
+  const strings = Buffer.from(argv.map((a) => `${a}\0`).join(''), 'utf8');
+  const block = new Uint8Array(4 + strings.length);
+  new DataView(block.buffer).setInt32(0, argv.length, true);
+  block.set(strings, 4);
+  if (room < block.length) return -Errno.E2BIG;
+  return mem.copyOut(addr, block) ? block.length : -Errno.EFAULT;
+}
