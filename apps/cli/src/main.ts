@@ -1,5 +1,6 @@
 import { isEvmError } from '@evm/contracts';
 import { hwRunCommand, hwRunHelp } from './commands/hw-run';
+import { inspectCommand, inspectHelp } from './commands/inspect';
 import { pluginsCommand, pluginsHelp } from './commands/plugins';
 import { runCommand, runHelp } from './commands/run';
 import { type Io, UsageError } from './output';
@@ -11,7 +12,8 @@ export const mainHelp = `evm ${version} — embedded virtualization: a capabilit
 Usage: evm <command> [options]
 
 Commands:
-  run                 boot the default system (or --elf prog.elf)
+  run [config]        boot a composed system (default: the built-in one), or --elf app.elf
+  inspect [config]    show a composed system without running it
   hw run <prog.elf>   run a bare-metal RV32 ELF on the default board
   plugins             list discovered plugins and their compatibility
 
@@ -21,6 +23,7 @@ type Command = { help: string; run: (args: string[], io: Io) => Promise<number> 
 
 const commands: Record<string, Command> = {
   run: { help: runHelp, run: runCommand },
+  inspect: { help: inspectHelp, run: inspectCommand },
   'hw run': { help: hwRunHelp, run: hwRunCommand },
   plugins: { help: pluginsHelp, run: pluginsCommand },
 };

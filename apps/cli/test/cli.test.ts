@@ -9,6 +9,8 @@ import path from 'node:path';
 
 const BIN = path.join(__dirname, '..', 'dist', 'bin.js');
 const HELLO = path.join(__dirname, '..', 'guest', 'hello', 'hello.elf');
+const EXAMPLES = path.join(__dirname, '..', '..', '..', 'tooling', 'c-sdk', 'examples');
+const APP = (name: string) => path.join(EXAMPLES, `${name}.elf`);
 
 function evm(args: string[], options: { cwd?: string; input?: string } = {}) {
   const r = spawnSync(process.execPath, [BIN, ...args], {
@@ -32,10 +34,10 @@ describe('evm --help', () => {
     const r = evm(['--help']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Usage: evm <command>/);
-    for (const c of ['run', 'hw run', 'plugins']) expect(r.stdout).toContain(`  ${c}`);
+    for (const c of ['run', 'inspect', 'hw run', 'plugins']) expect(r.stdout).toContain(`  ${c}`);
   });
 
-  it.each([['run'], ['hw', 'run'], ['plugins']])('has help for "%s"', (...cmd) => {
+  it.each([['run'], ['inspect'], ['hw', 'run'], ['plugins']])('has help for "%s"', (...cmd) => {
     const r = evm([...cmd, '--help']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(`Usage: evm ${cmd.join(' ')}`);
@@ -134,16 +136,173 @@ describe('evm hw run', () => {
 });
 
 describe('evm run', () => {
-  it('runs the built-in default system', () => {
+  it('runs the built-in default system: two applications in two RKs, one crashing and recovered', () => {
     const r = evm(['run']);
+    expect(r.stdout).toMatch(/^fs\s+\| fs: all checks passed$/m);
+    expect(r.stdout).toMatch(/^fs\s+\| heap: 6 MiB, checksum \d+$/m);
+    expect(r.stdout).toContain('crash | crash: about to dereference a null pointer');
+    expect(r.stdout).toMatch(
+      /evm: crash faulted \(page-fault at pc 0x[0-9a-f]+, address 0x0\); micro-rebooting it \(1\/1\)/,
+    );
+    expect(r.stdout).toMatch(
+      /evm: crash faulted .*; stopping it; every other component keeps running/,
+    );
+    expect(r.stderr).toContain('evm: fs (in rk-files) exit 0; 0 reboots');
+    expect(r.stderr).toMatch(
+      /evm: crash \(in rk-crash\) exit 139; 2 faults .* as expected; 1 reboot/,
+    );
+    expect(r.stderr).toMatch(
+      /evm: done: 2 applications, \d+ instructions, \d+ invocations, 2 faults, 1 reboot, [\d.]+ s/,
+    );
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('hello from RISC-V on the virt board');
   });
 
-  it('runs a given ELF with --elf', () => {
-    const r = evm(['run', '--elf', HELLO, '-q']);
+  it('reports the outcome as JSON', () => {
+    const r = evm(['run', '--json', '--app', 'fs']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('primes below 10000: 1229');
+    const out = JSON.parse(r.stdout.slice(r.stdout.indexOf('{\n')));
+    expect(out.reason).toBe('done');
+    expect(out.apps.map((a: { name: string; status: number }) => [a.name, a.status])).toEqual([
+      ['fs', 0],
+      ['crash', 139],
+    ]);
+    expect(out.faults).toBe(2);
+    expect(r.stdout).not.toContain('crash |'); // --app shows one console
+  });
+
+  it('runs an SDK-built program with --elf: arguments, stdin, exit status passed through', () => {
+    const hello = evm(['run', '--elf', APP('hello'), '--', 'x', 'y']);
+    expect(hello.stdout).toBe(
+      'hello from hello in a rump kernel (pid 1, 2 arguments)\n  argv[1] = x\n  argv[2] = y\n',
+    );
+    expect(hello.status).toBe(0);
+    const stdin = evm(['run', '--elf', APP('stdin')], { input: 'one two\nthree\n' });
+    expect(stdin.stdout).toContain('ONE TWO\nTHREE\n2 lines, 3 words');
+    expect(stdin.status).toBe(2); // it returns its line count
+  });
+
+  it('drives the errno contract from a guest program', () => {
+    const r = evm(['run', '--elf', APP('errno')]);
+    expect(r.status).toBe(0);
+    for (const [call, errno] of [
+      ['close(42)', 'EBADF'],
+      ['write(1, bad pointer, 8)', 'EFAULT'],
+      ['open("/missing")', 'ENOENT'],
+      ['open("/file", O_CREAT|O_EXCL)', 'EEXIST'],
+      ['open("/file/inside")', 'ENOTDIR'],
+    ]) {
+      expect(r.stdout).toMatch(
+        new RegExp(`^${call!.replace(/[()|]/g, '\\$&')}\\s+-> -1 ${errno}$`, 'm'),
+      );
+    }
+  });
+
+  it('refuses a bare-metal ELF for --elf with a hint', () => {
+    const r = evm(['run', '--elf', HELLO]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /apps\[0\]\.elf: hello\.elf is linked at 0x80000000, a bare-metal program: build applications with evm-cc, or run this one with "evm hw run"/,
+    );
+  });
+
+  it('runs a manifest from a directory, with files placed in the RK at boot', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'evm-sys-'));
+    try {
+      copyFileSync(APP('stdin'), path.join(dir, 'reader.elf'));
+      copyFileSync(APP('hello'), path.join(dir, 'hello.elf'));
+      writeFileSync(
+        path.join(dir, 'evm.config.json'),
+        JSON.stringify({
+          rumpKernels: [
+            { name: 'rk-a', components: ['console', 'tmpfs'], files: { '/etc/motd': 'hi\n' } },
+            { name: 'rk-b', components: ['console'] },
+          ],
+          apps: [
+            { name: 'reader', elf: 'reader.elf', rk: 'rk-a', stdin: 'a b c\n' },
+            { name: 'greeter', elf: 'hello.elf', rk: 'rk-b', args: ['p'] },
+          ],
+        }),
+      );
+      const r = evm(['run', dir]);
+      expect(r.stdout).toMatch(/^reader\s+\| A B C$/m);
+      expect(r.stdout).toMatch(
+        /^greeter \| hello from greeter in a rump kernel \(pid 1, 1 argument\)$/m,
+      );
+      expect(r.stderr).toContain('evm: reader (in rk-a) exit 1;'); // one line read
+      expect(r.status).toBe(1);
+      const inspect = JSON.parse(evm(['inspect', dir, '--json']).stdout);
+      expect(inspect.capabilities).toEqual([
+        { from: 'reader', to: 'rk-a', interface: 'rump.syscall' },
+        { from: 'greeter', to: 'rk-b', interface: 'rump.syscall' },
+      ]);
+      expect(
+        inspect.rumpKernels.map((rk: { name: string; runs: string }) => [rk.name, rk.runs]),
+      ).toEqual([
+        ['rk-a', 'reader'],
+        ['rk-b', 'greeter'],
+      ]);
+      expect(inspect.rumpKernels[0].components.map((c: { name: string }) => c.name)).toEqual([
+        'core',
+        'console',
+        'tmpfs',
+      ]);
+      expect(inspect.rumpKernels[1].mounts).toEqual([
+        { path: '/', type: 'rootfs' },
+        { path: '/dev', type: 'devfs' },
+      ]);
+      expect(inspect.rumpKernels[0].bytes).toBeGreaterThan(inspect.rumpKernels[1].bytes);
+      expect(
+        inspect.components.map((c: { name: string; role: string }) => `${c.name}:${c.role}`),
+      ).toEqual([
+        'reader:application',
+        'greeter:application',
+        'rk-a:rump kernel',
+        'rk-b:rump kernel',
+        'sched:scheduler (sched.fprr)',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    [
+      'an unknown rump kernel',
+      (c: any) => (c.apps[0].rk = 'nope'),
+      /evm\.config\.json: 2 problems\n {2}apps\[0\]\.rk: no rump kernel named "nope" \(rump kernels: rk\)\n {2}rumpKernels\[0\]: rump kernel "rk" runs no application/,
+    ],
+    ['a misspelt field', (c: any) => (c.apps[0].argz = []), /apps\[0\]\.argz: unknown field/],
+    [
+      'a missing ELF',
+      (c: any) => (c.apps[0].elf = 'missing.elf'),
+      /evm\.config\.json: apps\[0\]\.elf: cannot read .*missing\.elf/,
+    ],
+    [
+      'an unknown plugin name',
+      (c: any) => c.rumpKernels[0].components.push('fat'),
+      /rumpKernels\[0\]\.components\[1\]: fat: no installed plugin provides rump-component "fat" \(installed rump-component providers: console, tmpfs\)/,
+    ],
+    ['broken JSON', () => 'BROKEN', /evm\.config\.json: is not valid JSON: .* at line 1, column 3/],
+  ])('names the file and field for %s (status 2)', (_what, spoil, message) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'evm-bad-'));
+    try {
+      copyFileSync(APP('hello'), path.join(dir, 'hello.elf'));
+      const config: any = {
+        rumpKernels: [{ name: 'rk', components: ['console'] }],
+        apps: [{ name: 'a', elf: 'hello.elf', rk: 'rk' }],
+      };
+      const spoilt = spoil(config);
+      writeFileSync(
+        path.join(dir, 'evm.config.json'),
+        spoilt === 'BROKEN' ? '{ oops' : JSON.stringify(config),
+      );
+      const r = evm(['run', dir]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

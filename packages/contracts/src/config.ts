@@ -67,6 +67,10 @@ export interface ApplicationConfig {
   readonly priority?: number;
   /** What a fault does: micro-reboot the application (default) or stop it. */
   readonly onFault?: 'reboot' | 'stop';
+  /** Micro-reboots allowed before a faulting application is stopped (default 1). */
+  readonly restarts?: number;
+  /** This application faults on purpose (a demonstration): its fault is reported, not an error of the run. */
+  readonly expectFault?: boolean;
 }
 
 export interface EvmConfig {

@@ -4,6 +4,7 @@
  */
 
 export type Shape =
+  | { readonly type: 'boolean'; readonly description?: string }
   | {
       readonly type: 'string';
       readonly pattern?: RegExp;
@@ -180,6 +181,16 @@ export const CONFIG_SHAPE: Shape = {
             description: '0 is the most urgent',
           },
           onFault: { type: 'string', enum: ['reboot', 'stop'], description: 'what a fault does' },
+          restarts: {
+            type: 'integer',
+            minimum: 0,
+            maximum: 1000,
+            description: 'micro-reboots before it is stopped (default 1)',
+          },
+          expectFault: {
+            type: 'boolean',
+            description: 'faults on purpose: reported, not an error',
+          },
         },
       },
     },
@@ -197,6 +208,9 @@ export function toJsonSchema(shape: Shape, root = true): Record<string, unknown>
       out.type = 'string';
       if (shape.enum) out.enum = [...shape.enum];
       if (shape.pattern) out.pattern = shape.pattern.source;
+      break;
+    case 'boolean':
+      out.type = 'boolean';
       break;
     case 'integer':
       out.type = 'integer';

@@ -40,6 +40,10 @@ function checkShape(value: unknown, shape: Shape, path: string, out: ConfigProbl
         });
       }
       return;
+    case 'boolean':
+      if (typeof value !== 'boolean')
+        out.push({ field, message: `expected true or false, got ${describe(value)}` });
+      return;
     case 'integer':
       if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
         return void out.push({ field, message: `expected an integer, got ${describe(value)}` });

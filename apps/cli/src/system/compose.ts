@@ -1,0 +1,197 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseElf } from '@evm/board-virt';
+import {
+  type ComponentContext,
+  type CompositionManifest,
+  type EvmConfig,
+  EvmError,
+  type RumpHypercalls,
+} from '@evm/contracts';
+import type { EvmInstance } from '@evm/registry';
+import {
+  hostHypercalls,
+  type RkComponent,
+  RUMP_SYSCALL_INTERFACE,
+  rumpSyscallServer,
+} from '@evm/rump-core';
+
+/** One application as composed: where its output goes, what became of it. */
+export interface AppPlan {
+  readonly name: string;
+  readonly rk: string;
+  readonly elfPath: string;
+  readonly elfBytes: number;
+  readonly argv: readonly string[];
+  readonly components: readonly string[];
+  exitStatus?: number;
+  calls: number;
+  rkFootprint?: { components: ReadonlyArray<{ name: string; bytes: number }>; total: number };
+}
+
+export interface ComposedSystem {
+  readonly manifest: CompositionManifest;
+  readonly apps: AppPlan[];
+  /** Who may invoke whom: client → server (interface). */
+  readonly capabilities: ReadonlyArray<{ from: string; to: string; interface: string }>;
+}
+
+function invalid(file: string, field: string, message: string): never {
+  throw new EvmError('EVM_MANIFEST_INVALID', `${path.basename(file)}: ${field}: ${message}`);
+}
+
+/**
+ * Turns a validated configuration into the kernel's composition manifest:
+ * each RK a native component serving `rump.syscall`, assembled from the RK
+ * components the registry provides; each application a guest component
+ * whose one capability is the gate to its own RK. Every plugin name and ELF
+ * is checked here, before anything boots, with the field named.
+ */
+export function composeSystem(
+  config: EvmConfig,
+  file: string,
+  dir: string,
+  evm: EvmInstance,
+  output: (app: string) => (bytes: Uint8Array) => void,
+  liveInput?: (into: Uint8Array) => number,
+): ComposedSystem {
+  const ctx: ComponentContext = {
+    resolve: (kind, name, options) => evm.create(kind, name, options) as never,
+  };
+  const rkComponents = new Map<string, () => RkComponent[]>();
+  config.rumpKernels.forEach((rk, i) => {
+    rk.components.forEach((name, j) => {
+      try {
+        evm.provider('rump-component', name);
+      } catch (err) {
+        invalid(file, `rumpKernels[${i}].components[${j}]`, (err as Error).message);
+      }
+    });
+    rkComponents.set(rk.name, () =>
+      rk.components.map((name) => evm.provider('rump-component', name).create(ctx) as RkComponent),
+    );
+    (rk.services ?? []).forEach((s, j) => {
+      const svc = (config.services ?? []).find((x) => x.name === s)!;
+      try {
+        evm.provider('service', svc.provider);
+      } catch (err) {
+        invalid(file, `rumpKernels[${i}].services[${j}]`, (err as Error).message);
+      }
+    });
+  });
+
+  const apps: AppPlan[] = [];
+  const components: CompositionManifest['components'][number][] = [];
+  const capabilities: Array<{ from: string; to: string; interface: string }> = [];
+  config.apps.forEach((app, i) => {
+    const elfPath = path.resolve(dir, app.elf);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(elfPath);
+    } catch {
+      invalid(file, `apps[${i}].elf`, `cannot read ${elfPath}`);
+    }
+    let image: ReturnType<typeof parseElf>;
+    try {
+      image = parseElf(bytes, path.basename(elfPath));
+    } catch (err) {
+      invalid(file, `apps[${i}].elf`, (err as Error).message);
+    }
+    if (image.segments.some((s) => s.vaddr >= 0x8000_0000)) {
+      invalid(
+        file,
+        `apps[${i}].elf`,
+        `${path.basename(elfPath)} is linked at 0x${image.segments[0]!.vaddr.toString(16)}, a bare-metal program: build applications with evm-cc, or run this one with "evm hw run"`,
+      );
+    }
+    const rkIndex = config.rumpKernels.findIndex((r) => r.name === app.rk);
+    const rk = config.rumpKernels[rkIndex]!;
+    const plan: AppPlan = {
+      name: app.name,
+      rk: rk.name,
+      elfPath,
+      elfBytes: bytes.length,
+      argv: [app.name, ...(app.args ?? [])],
+      components: rk.components,
+      calls: 0,
+    };
+    apps.push(plan);
+    const write = output(app.name);
+    const files = Object.entries(rk.files ?? {});
+    const makeHypercalls = (): RumpHypercalls => {
+      // Served from the host for now (console, clocks, entropy); see the CLI README.
+      const hc = hostHypercalls({ write, input: app.stdin ?? '', params: { hostname: rk.name } });
+      return liveInput && i === 0 ? { ...hc, consoleRead: liveInput } : hc;
+    };
+    const makeComponents = rkComponents.get(rk.name)!;
+    components.push({
+      name: rk.name,
+      implements: [RUMP_SYSCALL_INTERFACE],
+      native: rumpSyscallServer({
+        name: rk.name,
+        components: makeComponents,
+        hypercalls: makeHypercalls,
+        argv: plan.argv,
+        env: app.env,
+        onExit: (status) => {
+          plan.exitStatus = status;
+        },
+        onBoot: (instance) => {
+          placeFiles(instance, files, dir, file, rkIndex);
+          plan.rkFootprint = instance.footprint();
+        },
+        onCall: () => {
+          plan.calls++;
+        },
+      }),
+    });
+    components.push({
+      name: app.name,
+      image: new Uint8Array(bytes),
+      depends: [{ interface: RUMP_SYSCALL_INTERFACE, server: rk.name, slot: 1 }],
+      threads: [{ name: 'main', priority: app.priority ?? 10 }],
+      onFault: app.onFault ?? 'reboot',
+    });
+    capabilities.push({ from: app.name, to: rk.name, interface: RUMP_SYSCALL_INTERFACE });
+  });
+  return { manifest: { components }, apps, capabilities };
+}
+
+/** Files the configuration places in an RK's file system at boot. */
+function placeFiles(
+  rk: import('@evm/rump-core').RumpKernel,
+  files: Array<[string, string | { from: string }]>,
+  dir: string,
+  file: string,
+  rkIndex: number,
+): void {
+  for (const [target, content] of files) {
+    const field = `rumpKernels[${rkIndex}].files[${JSON.stringify(target)}]`;
+    let data: Uint8Array;
+    if (typeof content === 'string') data = Buffer.from(content);
+    else {
+      try {
+        data = readFileSync(path.resolve(dir, content.from));
+      } catch {
+        invalid(file, field, `cannot read ${path.resolve(dir, content.from)}`);
+      }
+    }
+    const parts = target.split('/').filter(Boolean);
+    let at = rk.vfs.root;
+    for (let i = 0; i < parts.length - 1; i++) {
+      const next = at.lookup?.(parts[i]!) ?? at.create?.(parts[i]!, 'dir', 0o755);
+      if (next === undefined || typeof next === 'number')
+        invalid(
+          file,
+          field,
+          `cannot make directory ${parts[i]} (no writable file system: add "tmpfs")`,
+        );
+      at = next;
+    }
+    const node = at.lookup?.(parts.at(-1)!) ?? at.create?.(parts.at(-1)!, 'reg', 0o644);
+    if (node === undefined || typeof node === 'number' || !node.write)
+      invalid(file, field, 'cannot create the file (no writable file system: add "tmpfs")');
+    node.truncate?.(0);
+    node.write(0, data);
+  }
+}
