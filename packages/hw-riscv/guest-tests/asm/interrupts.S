@@ -7,15 +7,27 @@
 
 #define MTIP (1 << IRQ_M_TIMER)
 #define MSIP (1 << IRQ_M_SOFT)
-#define SPIN 2000000
+/* Waits are bounded by machine time, not iterations: half a second of
+ * mtime (10 MHz), however fast or loaded the machine running the test is. */
+#define WAIT_TICKS 5000000
+/* a4 = the deadline; a3, a5 scratch. */
+#define DEADLINE_START \
+  li a3, CLINT_MTIME; \
+  lw a4, 0(a3); \
+  li a5, WAIT_TICKS; \
+  add a4, a4, a5;
+/* Falls into fail once mtime passed the deadline (wrap-safe: sign of the difference). */
+#define DEADLINE_CHECK \
+  lw a5, 0(a3); \
+  sub a5, a5, a4; \
+  bgez a5, fail;
 
-/* Spins up to SPIN iterations for the armed trap; falls into fail after. */
+/* Waits for the armed trap until the deadline; falls into fail after. */
 #define SPIN_FOR_TRAP \
-  li a5, SPIN; \
+  DEADLINE_START \
 1: \
-  addi a5, a5, -1; \
-  bnez a5, 1b; \
-  j fail;
+  DEADLINE_CHECK \
+  j 1b;
 
 TEST_BEGIN
   jal timer_off
@@ -40,14 +52,13 @@ test_2:
   CHECK(a0, 0)
   li a0, 0
   jal timer_in          /* due now */
-  li a5, SPIN
+  DEADLINE_START
 1:
   csrr a0, mip
   andi a0, a0, MTIP
   bnez a0, 2f
-  addi a5, a5, -1
-  bnez a5, 1b
-  j fail
+  DEADLINE_CHECK
+  j 1b
 2:
   jal timer_off
   csrr a0, mip
@@ -107,14 +118,13 @@ test_8:
   li TESTNUM, 8
   li a0, 0
   jal timer_in
-  li a5, SPIN
+  DEADLINE_START
 1:
   csrr a0, mip
   andi a0, a0, MTIP
   bnez a0, 2f
-  addi a5, a5, -1
-  bnez a5, 1b
-  j fail
+  DEADLINE_CHECK
+  j 1b
 2:
   li a1, CLINT_MSIP
   li t0, 1

@@ -10,7 +10,7 @@ import { OpenFile } from './file';
 import { absoluteComponents, MountTable } from './namei';
 import { Process } from './process';
 import { RootFs } from './rootfs';
-import { type SyscallContext, syscall } from './syscalls';
+import { syscall } from './syscalls';
 import { O } from './sysno';
 import type { UserMemory } from './user-memory';
 import type { Vnode } from './vnode';
@@ -147,9 +147,20 @@ export class RumpKernel {
     out: Int32Array,
   ): number {
     out[1] = 0;
-    const ctx: SyscallContext = { rk: this, proc, mem, out };
+    // One context object reused for every call: nothing is allocated on the way in.
+    const ctx = this.ctx;
+    ctx.proc = proc;
+    ctx.mem = mem;
+    ctx.out = out;
     return syscall(ctx, number, args);
   }
+
+  private readonly ctx: { rk: RumpKernel; proc: Process; mem: UserMemory; out: Int32Array } = {
+    rk: this,
+    proc: undefined as unknown as Process,
+    mem: undefined as unknown as UserMemory,
+    out: new Int32Array(2),
+  };
 
   /** Resolves a path of `proc` to absolute components. */
   resolve(proc: Process, path: string): string[] | number {

@@ -411,6 +411,16 @@ function time(
 
 /** The system-call table: NetBSD numbers, NetBSD argument order. */
 export function syscall(ctx: SyscallContext, number: number, a: ArrayLike<number>): number {
+  const proc = ctx.proc;
+  // The common calls first, without touching the argument helper.
+  if (number === Sys.getpid) {
+    ctx.out[1] = proc.ppid; // NetBSD returns the parent's pid in the second word too
+    return proc.exited ? -Errno.ESRCH : proc.pid;
+  }
+  return slowSyscall(ctx, number, a);
+}
+
+function slowSyscall(ctx: SyscallContext, number: number, a: ArrayLike<number>): number {
   const w = (i: number) => (a[i] ?? 0) | 0;
   const { proc } = ctx;
   if (proc.exited) return -Errno.ESRCH;
@@ -452,9 +462,6 @@ export function syscall(ctx: SyscallContext, number: number, a: ArrayLike<number
       proc.cwd = comps;
       return 0;
     }
-    case Sys.getpid:
-      ctx.out[1] = proc.ppid; // NetBSD returns the parent's pid in the second word too
-      return proc.pid;
     case Sys.getppid:
       return proc.ppid;
     case Sys.kill: {
