@@ -118,7 +118,12 @@ describe('copyIn and copyOut: a native server reaching the memory of its guest c
       ...split(0x30_0000, text),
       segments: [
         split(0x30_0000, text).segments[0]!,
-        { vaddr: otherData, data: new Uint8Array(0x10).fill(7), memsz: 0x1000, perms: MapFlags.Read },
+        {
+          vaddr: otherData,
+          data: new Uint8Array(0x10).fill(7),
+          memsz: 0x1000,
+          perms: MapFlags.Read,
+        },
       ],
     });
     sys.connect(app, server, 1);
