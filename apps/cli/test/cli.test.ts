@@ -232,7 +232,13 @@ describe('evm run', () => {
       expect(r.status).toBe(1);
       const inspect = JSON.parse(evm(['inspect', dir, '--json']).stdout);
       expect(inspect.capabilities).toEqual([
+        { from: 'rk-a', to: 'rk-a-console', interface: 'evm.console' },
+        { from: 'rk-a', to: 'timer', interface: 'evm.timer' },
+        { from: 'rk-a', to: 'memory', interface: 'evm.memory' },
         { from: 'reader', to: 'rk-a', interface: 'rump.syscall' },
+        { from: 'rk-b', to: 'rk-b-console', interface: 'evm.console' },
+        { from: 'rk-b', to: 'timer', interface: 'evm.timer' },
+        { from: 'rk-b', to: 'memory', interface: 'evm.memory' },
         { from: 'greeter', to: 'rk-b', interface: 'rump.syscall' },
       ]);
       expect(
@@ -254,10 +260,14 @@ describe('evm run', () => {
       expect(
         inspect.components.map((c: { name: string; role: string }) => `${c.name}:${c.role}`),
       ).toEqual([
-        'reader:application',
-        'greeter:application',
+        'timer:service (evm.timer)',
+        'memory:service (evm.memory)',
+        'rk-a-console:service (evm.console)',
         'rk-a:rump kernel',
+        'reader:application',
+        'rk-b-console:service (evm.console)',
         'rk-b:rump kernel',
+        'greeter:application',
         'sched:scheduler (sched.fprr)',
       ]);
     } finally {

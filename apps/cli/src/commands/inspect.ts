@@ -58,20 +58,22 @@ export async function inspectCommand(args: string[], io: Io): Promise<number> {
     const result = {
       config: loaded.file,
       components: [
-        ...composed.apps.map((a) => ({
-          name: a.name,
-          kind: 'guest',
-          role: 'application',
-          image: path.basename(a.elfPath),
-          bytes: a.elfBytes,
-        })),
-        ...rumpKernels.map((rk) => ({
-          name: rk.name,
-          kind: 'native',
-          role: 'rump kernel',
-          image: null,
-          bytes: rk.bytes,
-        })),
+        ...composed.manifest.components.map((c) => {
+          const app = composed.apps.find((a) => a.name === c.name);
+          const rk = rumpKernels.find((r) => r.name === c.name);
+          const role = app
+            ? 'application'
+            : rk
+              ? 'rump kernel'
+              : `service (${(c.implements ?? []).join(', ')})`;
+          return {
+            name: c.name,
+            kind: c.image !== undefined ? 'guest' : 'native',
+            role,
+            image: app ? path.basename(app.elfPath) : null,
+            bytes: app ? app.elfBytes : rk ? rk.bytes : null,
+          };
+        }),
         { name: 'sched', kind: 'native', role: 'scheduler (sched.fprr)', image: null, bytes: null },
       ],
       capabilities: composed.capabilities,

@@ -6,15 +6,16 @@ import {
   type CompositionManifest,
   type EvmConfig,
   EvmError,
-  type RumpHypercalls,
 } from '@evm/contracts';
 import type { EvmInstance } from '@evm/registry';
 import {
-  hostHypercalls,
+  HYPERCALL_CAPS,
+  kernelHypercalls,
   type RkComponent,
   RUMP_SYSCALL_INTERFACE,
   rumpSyscallServer,
 } from '@evm/rump-core';
+import type { ComponentService } from '@evm/svc-platform';
 
 /** One application as composed: where its output goes, what became of it. */
 export interface AppPlan {
@@ -82,7 +83,15 @@ export function composeSystem(
 
   const apps: AppPlan[] = [];
   const components: CompositionManifest['components'][number][] = [];
+  const regions: Array<{ name: string; size: number }> = [];
   const capabilities: Array<{ from: string; to: string; interface: string }> = [];
+  // The platform services every RK's hypercalls invoke: one timer and one memory manager for the system.
+  const service = (name: string, options?: unknown) =>
+    (evm.provider('service', name).create(ctx, options) as ComponentService).component;
+  components.push(
+    { name: 'timer', implements: ['evm.timer'], native: service('svc.timer') },
+    { name: 'memory', implements: ['evm.memory'], native: service('svc.memory') },
+  );
   config.apps.forEach((app, i) => {
     const elfPath = path.resolve(dir, app.elf);
     let bytes: Buffer;
@@ -118,19 +127,31 @@ export function composeSystem(
     apps.push(plan);
     const write = output(app.name);
     const files = Object.entries(rk.files ?? {});
-    const makeHypercalls = (): RumpHypercalls => {
-      // Served from the host for now (console, clocks, entropy); see the CLI README.
-      const hc = hostHypercalls({ write, input: app.stdin ?? '', params: { hostname: rk.name } });
-      return liveInput && i === 0 ? { ...hc, consoleRead: liveInput } : hc;
-    };
+    const input = liveInput && i === 0 ? liveInput : fixedInput(app.stdin ?? '');
     const makeComponents = rkComponents.get(rk.name)!;
+    const consoleName = `${rk.name}-console`;
+    const buffer = `${rk.name}-hc`;
+    regions.push({ name: buffer, size: 16 * 1024 });
+    // The RK's console: a service of its own, sharing a region with it for the bytes.
+    components.push({
+      name: consoleName,
+      implements: ['evm.console'],
+      native: service('svc.console', { write, read: input }),
+      capabilities: [{ type: 'region', region: buffer, name: 'buffer' }],
+    });
     components.push({
       name: rk.name,
       implements: [RUMP_SYSCALL_INTERFACE],
+      depends: [
+        { interface: 'evm.console', server: consoleName },
+        { interface: 'evm.timer', server: 'timer' },
+        { interface: 'evm.memory', server: 'memory' },
+      ],
+      capabilities: [{ type: 'region', region: buffer, name: HYPERCALL_CAPS.buffer }],
       native: rumpSyscallServer({
         name: rk.name,
         components: makeComponents,
-        hypercalls: makeHypercalls,
+        hypercalls: (port) => kernelHypercalls(port, { hostname: rk.name }),
         argv: plan.argv,
         env: app.env,
         onExit: (status) => {
@@ -145,6 +166,11 @@ export function composeSystem(
         },
       }),
     });
+    capabilities.push(
+      { from: rk.name, to: consoleName, interface: 'evm.console' },
+      { from: rk.name, to: 'timer', interface: 'evm.timer' },
+      { from: rk.name, to: 'memory', interface: 'evm.memory' },
+    );
     components.push({
       name: app.name,
       image: new Uint8Array(bytes),
@@ -154,7 +180,19 @@ export function composeSystem(
     });
     capabilities.push({ from: app.name, to: rk.name, interface: RUMP_SYSCALL_INTERFACE });
   });
-  return { manifest: { components }, apps, capabilities };
+  return { manifest: { components, regions }, apps, capabilities };
+}
+
+/** Input fixed by the configuration: served once, then end of input. */
+function fixedInput(text: string): (into: Uint8Array) => number {
+  const bytes = Buffer.from(text);
+  let at = 0;
+  return (into) => {
+    const n = Math.min(into.length, bytes.length - at);
+    into.set(bytes.subarray(at, at + n));
+    at += n;
+    return n;
+  };
 }
 
 /** Files the configuration places in an RK's file system at boot. */

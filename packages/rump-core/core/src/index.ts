@@ -2,6 +2,7 @@ export { Devfs, type DeviceOps } from './devfs';
 export { Errno, type ErrnoName, errnoName, WOULD_BLOCK } from './errno';
 export { FileTable, OpenFile } from './file';
 export { hostHypercalls } from './host-hypercalls';
+export { HYPERCALL_CAPS, kernelHypercalls } from './kernel-hypercalls';
 export { absoluteComponents, MountTable, NAME_MAX } from './namei';
 export { PIPE_BUF_BYTES, Pipe } from './pipe';
 export { Process } from './process';

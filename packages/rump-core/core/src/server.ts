@@ -21,7 +21,8 @@ export interface RumpServerOptions {
   readonly name: string;
   /** Fresh components for each boot (a micro-reboot builds the RK anew). */
   readonly components: () => readonly RkComponent[];
-  readonly hypercalls: () => RumpHypercalls;
+  /** The RK's hypercalls, made once its port exists (`kernelHypercalls(port)` in a composed system). */
+  readonly hypercalls: (port: KernelPort) => RumpHypercalls;
   readonly argv: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
   /** The application's process ended (exit or a fatal signal). */
@@ -52,12 +53,7 @@ class CallerMemory implements UserMemory {
  */
 export function rumpSyscallServer(options: RumpServerOptions): NativeComponentFactory {
   return () => {
-    const rk = RumpKernel.assemble({
-      name: options.name,
-      hypercalls: options.hypercalls(),
-      components: options.components(),
-    });
-    options.onBoot?.(rk);
+    let rk: RumpKernel | undefined;
     let proc: Process | undefined;
     let mem: UserMemory | undefined;
     const out = new Int32Array(2);
@@ -67,11 +63,18 @@ export function rumpSyscallServer(options: RumpServerOptions): NativeComponentFa
     let started = false;
     const component: NativeComponent = {
       init(port) {
+        // Assembled here, not earlier: its hypercalls invoke services through this port.
+        rk = RumpKernel.assemble({
+          name: options.name,
+          hypercalls: options.hypercalls(port),
+          components: options.components(),
+        });
+        options.onBoot?.(rk);
         mem = new CallerMemory(port);
         proc = rk.spawn(options.argv, options.env);
       },
       serve(_entry, op, a0, a1, a2, a3, results) {
-        if (!proc || !mem) return -Errno.ENXIO;
+        if (!rk || !proc || !mem) return -Errno.ENXIO;
         options.onCall?.();
         if (op === SYS_ARGS) {
           // The application (re)starts: after a micro-reboot of the application it gets a fresh process.

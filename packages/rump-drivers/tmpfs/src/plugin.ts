@@ -16,7 +16,11 @@ export function createTmpfs(options: TmpfsOptions = {}): RkComponent {
     name: 'tmpfs',
     phase: 'vfs',
     attach(rk: RumpKernel) {
-      fs = tmpfsType(() => rk.hypercalls.clockGettime('wall'), options);
+      const hc = rk.hypercalls;
+      fs = tmpfsType(() => hc.clockGettime('wall'), options, {
+        reserve: (bytes) => hc.malloc(bytes),
+        release: (bytes) => hc.free(bytes),
+      });
       rk.registerFileSystem('tmpfs', fs);
     },
     footprint: () => fs?.used() ?? 0,

@@ -3,9 +3,16 @@ import { type Attributes, Errno, type FileSystemType, newFsid, type Vnode } from
 /** Bookkeeping bytes charged per file or directory besides its data. */
 const NODE_BYTES = 128;
 
+/** The RK's memory hypercalls: file data is reserved from the memory manager before it is held. */
+export interface MemoryAccount {
+  reserve(bytes: number): boolean;
+  release(bytes: number): void;
+}
+
 interface Volume {
   readonly fsid: number;
   readonly now: () => bigint;
+  readonly account?: MemoryAccount;
   readonly maxBytes: number;
   used: number;
   nextIno: number;
@@ -80,6 +87,7 @@ class TmpFile implements Vnode {
     const size = Math.max(need, Math.min(this.data.length * 2, need + 1024 * 1024), 256);
     const extra = size - this.data.length;
     if (this.vol.used + extra > this.vol.maxBytes) return -Errno.ENOSPC;
+    if (this.vol.account && !this.vol.account.reserve(extra)) return -Errno.ENOSPC;
     const next = new Uint8Array(size);
     next.set(this.data.subarray(0, this.length));
     this.data = next;
@@ -89,6 +97,7 @@ class TmpFile implements Vnode {
 
   /** The last link is gone: its memory goes back to the volume. */
   release(): void {
+    this.vol.account?.release(this.data.length);
     this.vol.used -= this.data.length + NODE_BYTES;
     this.data = new Uint8Array(0);
   }
@@ -188,11 +197,13 @@ export interface TmpfsOptions {
 export function tmpfsType(
   now: () => bigint,
   options: TmpfsOptions = {},
+  account?: MemoryAccount,
 ): FileSystemType & { readonly used: () => number } {
   const volumes: Volume[] = [];
   return {
     mount() {
       const vol: Volume = {
+        account,
         fsid: newFsid(),
         now,
         maxBytes: options.maxBytes ?? 32 * 1024 * 1024,
