@@ -292,6 +292,11 @@ describe('evm run', () => {
       (c: any) => c.rumpKernels[0].components.push('fat'),
       /rumpKernels\[0\]\.components\[1\]: fat: no installed plugin provides rump-component "fat" \(installed rump-component providers: console, tmpfs\)/,
     ],
+    [
+      'an unknown device plugin',
+      (c: any) => (c.board = { virtio: ['virtio.rng', 'virtio.gpu'] }),
+      /evm\.config\.json: board\.virtio\[1\]: virtio\.gpu: no installed plugin provides hardware-device "virtio\.gpu"/,
+    ],
     ['broken JSON', () => 'BROKEN', /evm\.config\.json: is not valid JSON: .* at line 1, column 3/],
   ])('names the file and field for %s (status 2)', (_what, spoil, message) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'evm-bad-'));

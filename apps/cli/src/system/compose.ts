@@ -59,6 +59,16 @@ export function composeSystem(
   const ctx: ComponentContext = {
     resolve: (kind, name, options) => evm.create(kind, name, options) as never,
   };
+  const hardware = (field: string, name: string) => {
+    try {
+      evm.provider('hardware-device', name);
+    } catch (err) {
+      invalid(file, field, (err as Error).message);
+    }
+  };
+  (config.board?.virtio ?? []).forEach((name, i) => hardware(`board.virtio[${i}]`, name));
+  for (const [slot, name] of Object.entries(config.board?.devices ?? {}))
+    hardware(`board.devices[${JSON.stringify(slot)}]`, name);
   const rkComponents = new Map<string, () => RkComponent[]>();
   config.rumpKernels.forEach((rk, i) => {
     rk.components.forEach((name, j) => {

@@ -1,5 +1,5 @@
-import { createVirtMachine, staticBoardContext } from '@evm/board-virt';
-import type { ComponentFault, EvmConfig } from '@evm/contracts';
+import { createVirtMachine } from '@evm/board-virt';
+import type { BoardContext, ComponentFault, EvmConfig } from '@evm/contracts';
 import { boot } from '@evm/kernel-booter';
 import type { EvmInstance } from '@evm/registry';
 import { type AppPlan, composeSystem } from './compose';
@@ -93,9 +93,16 @@ export async function runSystem(options: RunSystemOptions): Promise<SystemOutcom
     live?.read,
   );
 
-  const machine = createVirtMachine(staticBoardContext(), {
+  // Devices and harts come from the registry, so an installed plugin can replace any of them.
+  const board: BoardContext = {
+    device: (name) => options.evm.provider('hardware-device', name),
+    hart: (name) => options.evm.provider('hart', name),
+  };
+  const machine = createVirtMachine(board, {
     tier: config.board?.tier ?? 'translator',
     ramSize: (config.board?.ramMiB ?? 128) * 1024 * 1024,
+    virtio: config.board?.virtio,
+    overrides: config.board?.devices,
   });
   const hart = machine.harts[0] as Parameters<typeof boot>[1] extends infer O
     ? O extends { kernelOptions?: { hart?: infer H } }
