@@ -275,6 +275,32 @@ describe('evm run', () => {
     }
   });
 
+  it('runs evm.config.ts with defineConfig and gives an RK the services it names', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'evm-ts-'));
+    try {
+      copyFileSync(APP('hello'), path.join(dir, 'hello.elf'));
+      writeFileSync(
+        path.join(dir, 'evm.config.ts'),
+        `import { defineConfig } from '@evm/cli';
+export default defineConfig({
+  services: [{ name: 'clock', provider: 'svc.timer' }],
+  rumpKernels: [{ name: 'rk', components: ['console'], services: ['clock'] }],
+  apps: [{ name: 'hi', elf: 'hello.elf', rk: 'rk' }],
+});`,
+      );
+      const r = evm(['run', dir]);
+      expect(r.stdout).toBe('hi | hello from hi in a rump kernel (pid 1, 0 arguments)\n');
+      expect(r.status).toBe(0);
+      const inspect = JSON.parse(evm(['inspect', dir, '--json']).stdout);
+      expect(inspect.capabilities).toContainEqual({ from: 'rk', to: 'clock', interface: 'clock' });
+      expect(inspect.components).toContainEqual(
+        expect.objectContaining({ name: 'clock', kind: 'native' }),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it.each([
     [
       'an unknown rump kernel',

@@ -81,14 +81,6 @@ export function composeSystem(
     rkComponents.set(rk.name, () =>
       rk.components.map((name) => evm.provider('rump-component', name).create(ctx) as RkComponent),
     );
-    (rk.services ?? []).forEach((s, j) => {
-      const svc = (config.services ?? []).find((x) => x.name === s)!;
-      try {
-        evm.provider('service', svc.provider);
-      } catch (err) {
-        invalid(file, `rumpKernels[${i}].services[${j}]`, (err as Error).message);
-      }
-    });
   });
 
   const apps: AppPlan[] = [];
@@ -102,6 +94,30 @@ export function composeSystem(
     { name: 'timer', implements: ['evm.timer'], native: service('svc.timer') },
     { name: 'memory', implements: ['evm.memory'], native: service('svc.memory') },
   );
+  // Services the configuration names: components of their own, reachable by the RKs given them.
+  (config.services ?? []).forEach((svc, i) => {
+    let made: ComponentService;
+    try {
+      made = evm.provider('service', svc.provider).create(ctx, svc.options) as ComponentService;
+    } catch (err) {
+      invalid(file, `services[${i}].provider`, (err as Error).message);
+    }
+    if (typeof made.component !== 'function') {
+      invalid(
+        file,
+        `services[${i}].provider`,
+        `"${svc.provider}" is not a service that runs as a kernel component`,
+      );
+    }
+    components.push({ name: svc.name, implements: [svc.name], native: made.component });
+  });
+  if (config.kernel?.scheduler !== undefined && config.kernel.scheduler !== 'sched.fprr') {
+    invalid(
+      file,
+      'kernel.scheduler',
+      `"${config.kernel.scheduler}" is not a scheduler this eVM can boot (available: sched.fprr)`,
+    );
+  }
   config.apps.forEach((app, i) => {
     const elfPath = path.resolve(dir, app.elf);
     let bytes: Buffer;
@@ -156,6 +172,7 @@ export function composeSystem(
         { interface: 'evm.console', server: consoleName },
         { interface: 'evm.timer', server: 'timer' },
         { interface: 'evm.memory', server: 'memory' },
+        ...(rk.services ?? []).map((svc) => ({ interface: svc, server: svc })),
       ],
       capabilities: [{ type: 'region', region: buffer, name: HYPERCALL_CAPS.buffer }],
       native: rumpSyscallServer({
@@ -180,6 +197,7 @@ export function composeSystem(
       { from: rk.name, to: consoleName, interface: 'evm.console' },
       { from: rk.name, to: 'timer', interface: 'evm.timer' },
       { from: rk.name, to: 'memory', interface: 'evm.memory' },
+      ...(rk.services ?? []).map((svc) => ({ from: rk.name, to: svc, interface: svc })),
     );
     components.push({
       name: app.name,
