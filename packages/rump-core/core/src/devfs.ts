@@ -1,6 +1,5 @@
 import { randomFillSync } from 'node:crypto';
-import { Errno } from './errno';
-import { type Attributes, newFsid, type Vnode } from './vnode';
+import { type Attributes, newFsid, ReadOnlyDirectory, type Vnode } from './vnode';
 
 /** A character device: what a driver component registers under /dev. */
 export interface DeviceOps {
@@ -31,12 +30,12 @@ class DeviceVnode implements Vnode {
 }
 
 /** /dev: the devices of this RK; `null`, `zero` and `random` always, the rest from components. */
-export class Devfs implements Vnode {
-  readonly type = 'dir';
+export class Devfs extends ReadOnlyDirectory implements Vnode {
   readonly fsid = newFsid();
   private readonly devices = new Map<string, DeviceVnode>();
 
   constructor() {
+    super();
     this.add('null', { read: () => 0, write: (_o, from) => from.length });
     this.add('zero', {
       read: (_o, into) => {
@@ -64,15 +63,6 @@ export class Devfs implements Vnode {
   }
   lookup(name: string): Vnode | undefined {
     return this.devices.get(name);
-  }
-  create(): number {
-    return -Errno.EROFS;
-  }
-  remove(): number {
-    return -Errno.EROFS;
-  }
-  rename(): number {
-    return -Errno.EROFS;
   }
   entries(): Array<[string, Vnode]> {
     return [...this.devices];

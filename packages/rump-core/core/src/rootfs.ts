@@ -1,12 +1,10 @@
-import { Errno } from './errno';
-import { type Attributes, newFsid, type Vnode } from './vnode';
+import { type Attributes, newFsid, ReadOnlyDirectory, type Vnode } from './vnode';
 
 /**
  * The root of an RK without a file-system component: empty and read-only,
  * holding only the directories other file systems are mounted on.
  */
-export class RootFs implements Vnode {
-  readonly type = 'dir';
+export class RootFs extends ReadOnlyDirectory implements Vnode {
   readonly fsid = newFsid();
   private readonly points = new Map<string, Vnode>();
 
@@ -19,15 +17,6 @@ export class RootFs implements Vnode {
   }
   lookup(name: string): Vnode | undefined {
     return this.points.get(name);
-  }
-  create(): number {
-    return -Errno.EROFS;
-  }
-  remove(): number {
-    return -Errno.EROFS;
-  }
-  rename(): number {
-    return -Errno.EROFS;
   }
   entries(): Array<[string, Vnode]> {
     return [...this.points];

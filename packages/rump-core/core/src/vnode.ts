@@ -1,3 +1,4 @@
+import { Errno } from './errno';
 import { DT, S } from './sysno';
 
 export type VnodeType = 'dir' | 'reg' | 'chr' | 'fifo';
@@ -50,4 +51,18 @@ let nextFsid = 1;
 /** A fresh file-system id (each mounted file system has its own). */
 export function newFsid(): number {
   return nextFsid++;
+}
+
+/** Directories nothing can be created in, removed from or renamed within (devfs, the bare root). */
+export abstract class ReadOnlyDirectory {
+  readonly type = 'dir' as const;
+  create(): number {
+    return -Errno.EROFS;
+  }
+  remove(): number {
+    return -Errno.EROFS;
+  }
+  rename(): number {
+    return -Errno.EROFS;
+  }
 }
