@@ -24,7 +24,11 @@ async function run(args, tier) {
     const r = await runSystem({ config, file: 'bench', dir: EXAMPLES, evm, write: () => {} });
     if (r.apps[0].status !== 0)
       throw new Error(`syscall-bench ${args.join(' ')} exited ${r.apps[0].status}`);
-    return { ms: Number(process.hrtime.bigint() - t) / 1e6, instructions: r.instructions };
+    return {
+      ms: Number(process.hrtime.bigint() - t) / 1e6,
+      instructions: r.instructions,
+      bootMs: r.bootMs,
+    };
   } finally {
     evm.dispose();
   }
@@ -57,12 +61,13 @@ async function perCall(kind, count, tier) {
       `${tier.padEnd(11)} getpid round trip ${g.ns.toFixed(0)} ns (${g.guestInstructions.toFixed(0)} guest instructions), 4 KiB read ${r.ns.toFixed(0)} ns`,
     );
   }
-  // Boot to the first system call: the whole run of a program that does nothing but start and exit.
+  // Boot time: kernel, services and RK (console + tmpfs) up, the application's start-up code run, its first system call made.
   let boot = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < 5; i++) boot = Math.min(boot, (await run(['getpid', '0'], 'interpreter')).ms);
-  results.boot_to_exit_ms = Number(boot.toFixed(2));
+  for (let i = 0; i < 5; i++)
+    boot = Math.min(boot, (await run(['getpid', '0'], 'interpreter')).bootMs);
+  results.boot_to_first_syscall_ms = Number(boot.toFixed(2));
   console.log(
-    `RK boot, application start and exit: ${boot.toFixed(2)} ms (board, kernel, RK with console+tmpfs, one C program)`,
+    `RK boot to the application's first system call: ${boot.toFixed(2)} ms (kernel, services, RK with console+tmpfs, C start-up code)`,
   );
   mkdirSync(out, { recursive: true });
   writeFileSync(

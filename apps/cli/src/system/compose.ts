@@ -27,6 +27,8 @@ export interface AppPlan {
   readonly components: readonly string[];
   exitStatus?: number;
   calls: number;
+  /** `performance.now()` of its first system call (a few hundred instructions after its first). */
+  firstCallAt?: number;
   rkFootprint?: { components: ReadonlyArray<{ name: string; bytes: number }>; total: number };
 }
 
@@ -189,7 +191,7 @@ export function composeSystem(
           plan.rkFootprint = instance.footprint();
         },
         onCall: () => {
-          plan.calls++;
+          if (plan.calls++ === 0) plan.firstCallAt = performance.now();
         },
       }),
     });

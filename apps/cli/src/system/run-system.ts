@@ -36,6 +36,8 @@ export interface SystemOutcome {
   readonly faults: number;
   readonly reboots: number;
   readonly wallMs: number;
+  /** From booting the kernel to the first application's first system call (its start-up code ran by then). */
+  readonly bootMs: number | null;
   readonly reason: 'done' | 'limit' | 'interrupted';
 }
 
@@ -176,6 +178,7 @@ export async function runSystem(options: RunSystemOptions): Promise<SystemOutcom
     faults: apps.reduce((s, a) => s + a.faults.length, 0),
     reboots: inspect.components.reduce((s, c) => s + c.reboots, 0),
     wallMs: performance.now() - started,
+    bootMs: firstCall(composed.apps, started),
     reason,
   };
 }
@@ -206,4 +209,9 @@ function liveInput(stream: NodeJS.ReadableStream) {
       (stream as NodeJS.ReadStream).pause?.();
     },
   };
+}
+
+function firstCall(apps: readonly AppPlan[], started: number): number | null {
+  const times = apps.map((a) => a.firstCallAt).filter((t): t is number => t !== undefined);
+  return times.length ? Math.min(...times) - started : null;
 }
