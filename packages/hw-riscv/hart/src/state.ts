@@ -416,7 +416,12 @@ export class HartState {
   ecallToHost(): boolean {
     if (!this.hostTraps) return false;
     const priv = this.priv;
-    const cause = priv === Priv.User ? Exc.EcallFromU : priv === Priv.Supervisor ? Exc.EcallFromS : Exc.EcallFromM;
+    const cause =
+      priv === Priv.User
+        ? Exc.EcallFromU
+        : priv === Priv.Supervisor
+          ? Exc.EcallFromS
+          : Exc.EcallFromM;
     if (priv !== Priv.Machine && ((this.medeleg >>> cause) & 1) !== 0) return false;
     this.enterTrap(cause, false, 0, this.pc);
     return true;

@@ -48,6 +48,8 @@ export enum RegionExit {
    * without the dispatch loop's checks.
    */
   Chain = 3,
+  /** An `ecall` the kernel on the host takes (host-trap mode): `s.pc` is the `ecall`, the hart returns 'trap'. */
+  HostTrap = 4,
 }
 
 /**
@@ -506,9 +508,14 @@ class RegionWriter {
       case Op.FENCE_I:
         o.push(`s.fenceI(); npc = ${after << 1}; break out;`);
         return;
-      case Op.ECALL:
-        o.push(`${this.precise(block, k)} s.ecall();`);
+      case Op.ECALL: {
+        // To the host without throwing: a system call of a guest component is the common case.
+        const back = block.slots.length - k;
+        o.push(
+          `${this.precise(block, k)} if (s.ecallToHost()) { left += ${back}; npc = ${slot << 1}; code = ${RegionExit.HostTrap}; break out; } s.ecall();`,
+        );
         return;
+      }
       case Op.EBREAK: {
         const sync = `${this.written.has(10) ? 'x[10] = r10; ' : ''}${this.written.has(11) ? 'x[11] = r11; ' : ''}`;
         o.push(`${this.precise(block, k)} ${sync}`);

@@ -204,6 +204,7 @@ export class Translator implements ExecutionEngine {
           const exit = region.fn(e & LABEL_MASK, pc & -4096, Math.min(left, MAX_REGION_BUDGET), 0);
           if (exit === RegionExit.Next || exit === RegionExit.Chain) continue;
           if (exit === RegionExit.Wfi) return 'wfi';
+          if (exit === RegionExit.HostTrap) return 'trap';
           // The next block is longer than what is left: the interpreter finishes exactly.
           const rest = end - s.retired;
           return rest > 0 ? this.interpreter.run(rest) : 'budget';
