@@ -446,6 +446,8 @@ describe('random programs in lockstep with the interpreter', () => {
     };
   }
 
+  /** mcause values the seeds ended with (to show the trap paths ran). */
+  const traps = new Set<number>();
   const BIN = [a.add, a.sub, a.sll, a.slt, a.sltu, a.xor, a.srl, a.sra, a.or, a.and];
   const MULDIV = [a.mul, a.mulh, a.mulhsu, a.mulhu, a.div, a.divu, a.rem, a.remu];
   const IMM = [a.addi, a.slti, a.sltiu, a.xori, a.ori, a.andi];
@@ -457,8 +459,10 @@ describe('random programs in lockstep with the interpreter', () => {
 
   /**
    * ~150 random instructions over x0..x15 (x8 and x31 hold data pointers and
-   * are never written), with loads/stores into one data page, branches and
-   * jumps anywhere in the program, compressed forms; it loops forever.
+   * are never written), with loads/stores and AMOs into one data page,
+   * branches and jumps anywhere in the program, compressed forms, CSR
+   * accesses (minstret among them) and ecalls to a handler that returns; it
+   * loops forever.
    */
   function randomProgram(seed: number): Program {
     const r = rng(seed);
@@ -467,6 +471,8 @@ describe('random programs in lockstep with the interpreter', () => {
     const creg = () => 9 + r(7); // x9..x15
     const imm12 = () => r(4096) - 2048;
     const p = new Program();
+    // traps (ecall) return to the next instruction; the handler only uses x30
+    p.la(30, 'handler').emit(a.csrrw(0, Csr.mtvec, 30));
     p.li(31, DATA + 0x800).li(8, DATA);
     for (let k = 1; k < 16; k++) if (k !== 8) p.li(k, (r(0x10000) << 16) | r(0x10000));
     const count = 150;
@@ -474,7 +480,7 @@ describe('random programs in lockstep with the interpreter', () => {
       p.label(`i${k}`);
       const target = (span: number) =>
         `i${Math.max(0, Math.min(count - 1, k + r(2 * span + 1) - span))}`;
-      const kind = r(20);
+      const kind = r(23);
       if (kind < 4) p.emit(BIN[r(BIN.length)]!(rd(), rs(), rs()));
       else if (kind < 5) p.emit(MULDIV[r(MULDIV.length)]!(rd(), rs(), rs()));
       else if (kind < 8) p.emit(IMM[r(IMM.length)]!(rd(), rs(), imm12()));
@@ -506,15 +512,24 @@ describe('random programs in lockstep with the interpreter', () => {
         const x = creg();
         const op = r(2) ? a.c_beqz : a.c_bnez;
         p.ref16(t, (o) => op(x, o));
-      } else {
+      } else if (kind < 20) {
         p.emit(a.fence());
+      } else if (kind < 21) {
+        const amo = [a.amoadd_w, a.amoswap_w, a.amoxor_w, a.amomaxu_w, a.amomin_w][r(5)]!;
+        p.emit(amo(rd(), 8, rs()));
+      } else if (kind < 22) {
+        p.emit(r(2) ? a.csrrw(rd(), Csr.mscratch, rs()) : a.csrrs(rd(), Csr.minstret, 0));
+      } else {
+        p.emit(a.ecall());
       }
     }
     p.ref('i0', (o) => a.jal(0, o));
+    p.align(4).label('handler');
+    p.emit(a.csrrs(30, Csr.mepc, 0), a.addi(30, 30, 4), a.csrrw(0, Csr.mepc, 30), a.mret());
     return p;
   }
 
-  it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])('seed %i', (seed) => {
+  it.each(Array.from({ length: 24 }, (_, k) => k + 1))('seed %i', (seed) => {
     const p = randomProgram(seed);
     const r = rng(seed * 7919);
     const { t, i } = twins(p, seed % 3); // thresholds 0..2: compiled early, mixed with interpreted blocks
@@ -524,6 +539,11 @@ describe('random programs in lockstep with the interpreter', () => {
       expect(snapshot(t)).toEqual(snapshot(i));
     }
     expect(translator(t).stats.regions).toBeGreaterThan(0);
+    traps.add(t.hart.state.mcause);
+  });
+
+  it('the seeds above took ecall traps (the trap paths of compiled code ran)', () => {
+    expect(traps.has(Exc.EcallFromM)).toBe(true);
   });
 });
 
