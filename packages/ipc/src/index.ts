@@ -13,4 +13,5 @@ export {
   server,
   type WordType,
 } from './interface';
+export { SharedRegion } from './region';
 export { formatRing, RING_HEADER_BYTES, RingReader, RingWriter, ringBytes } from './ring';
