@@ -1,22 +1,32 @@
-import { randomFillSync } from 'node:crypto';
+import { TtyState } from './tty';
 import { type Attributes, newFsid, ReadOnlyDirectory, type Vnode } from './vnode';
+import type { WaitChannel } from './wait';
 
 /** A character device: what a driver component registers under /dev. */
 export interface DeviceOps {
+  /** Bytes read, 0 at end of input, a negative errno, or `WOULD_BLOCK`. */
   read(offset: number, into: Uint8Array): number;
   write(offset: number, from: Uint8Array): number;
+  /** A terminal: `isatty` is true and the tty ioctls work on it. */
   readonly tty?: boolean;
+  /** Woken when input arrives, when the device can tell (readers that would block sleep on it). */
+  readonly input?: WaitChannel;
 }
+
+/** Bookkeeping bytes per device node (its vnode and name). */
+const DEVICE_NODE_BYTES = 128;
 
 class DeviceVnode implements Vnode {
   readonly type = 'chr';
-  readonly tty: boolean;
+  readonly tty: TtyState | undefined;
+  readonly input: WaitChannel | undefined;
   constructor(
     readonly fsid: number,
     private readonly ino: number,
     private readonly ops: DeviceOps,
   ) {
-    this.tty = ops.tty === true;
+    this.tty = ops.tty === true ? new TtyState() : undefined;
+    this.input = ops.input;
   }
   attributes(): Attributes {
     return { ino: this.ino, mode: 0o666, nlink: 1, size: 0, mtimeNs: 0n, rdev: this.ino };
@@ -34,7 +44,8 @@ export class Devfs extends ReadOnlyDirectory implements Vnode {
   readonly fsid = newFsid();
   private readonly devices = new Map<string, DeviceVnode>();
 
-  constructor() {
+  /** `getRandom`: the RK's entropy hypercall (never the host directly). */
+  constructor(getRandom: (into: Uint8Array) => void) {
     super();
     this.add('null', { read: () => 0, write: (_o, from) => from.length });
     this.add('zero', {
@@ -46,16 +57,29 @@ export class Devfs extends ReadOnlyDirectory implements Vnode {
     });
     this.add('random', {
       read: (_o, into) => {
-        randomFillSync(into);
+        getRandom(into);
         return into.length;
       },
       write: (_o, from) => from.length,
     });
   }
 
-  /** Registers a device node (a driver component's `attach`). */
+  /** Registers a device node (a driver component's `attach`); a name is taken once. */
   add(name: string, ops: DeviceOps): void {
+    if (this.devices.has(name)) throw new RangeError(`devfs: /dev/${name} exists already`);
     this.devices.set(name, new DeviceVnode(this.fsid, this.devices.size + 2, ops));
+  }
+
+  get names(): string[] {
+    return [...this.devices.keys()];
+  }
+
+  /** Memory its nodes hold. */
+  footprint(): number {
+    let bytes = 0;
+    for (const d of this.devices.values())
+      bytes += DEVICE_NODE_BYTES + (d.tty ? d.tty.termios.length + d.tty.winsize.length : 0);
+    return bytes;
   }
 
   attributes(): Attributes {

@@ -6,6 +6,8 @@ import type { Vnode } from './vnode';
 export class OpenFile {
   offset = 0;
   refs = 1;
+  /** Directories: the absolute path it was opened by (`*at` calls, `fchdir`, `..`). */
+  path: string[] | undefined;
 
   constructor(
     /** A vnode, or one end of a pipe. */
@@ -25,12 +27,10 @@ export class OpenFile {
     return mode === O.WRONLY || mode === O.RDWR;
   }
 
-  /** The last descriptor went away. */
+  /** One descriptor went away; the last one closes the pipe end. */
   release(): void {
     if (--this.refs > 0 || !this.pipe) return;
-    if (this.pipeEnd === 'read') this.pipe.readers--;
-    else this.pipe.writers--;
-    this.pipe.generation++;
+    this.pipe.closeEnd(this.pipeEnd!);
   }
 }
 
@@ -86,5 +86,10 @@ export class FileTable {
 
   get open(): number {
     return this.files.filter((f) => f !== undefined).length;
+  }
+
+  /** Slots the table has grown to (its memory). */
+  get slots(): number {
+    return this.files.length;
   }
 }

@@ -5,9 +5,12 @@ import type {
   RumpHypercalls,
 } from '@evm/contracts';
 import { Errno } from './errno';
+import { SIG } from './sysno';
 import type { Process } from './process';
 import { type RkComponent, RumpKernel } from './rump-kernel';
 import type { UserMemory } from './user-memory';
+
+const SIGKILL = SIG.KILL;
 
 /** The interface an RK serves to its application: `op` is the NetBSD system-call number. */
 export const RUMP_SYSCALL_INTERFACE = 'rump.syscall';
@@ -79,7 +82,7 @@ export function rumpSyscallServer(options: RumpServerOptions): NativeComponentFa
         if (op === SYS_ARGS) {
           // The application (re)starts: after a micro-reboot of the application it gets a fresh process.
           if (started) {
-            proc.files.closeAll();
+            rk.terminate(proc, 128 + SIGKILL, mem);
             proc = rk.spawn(options.argv, options.env);
             reported = false;
           }

@@ -12,6 +12,29 @@ export interface UserMemory {
   copyOut(addr: number, from: Uint8Array): boolean;
 }
 
+/**
+ * User memory the RK may also map pages in: what `break` and anonymous
+ * `mmap` need. The glue implements it over the application's page table
+ * (frames from the memory manager); without it those calls are `ENOMEM`.
+ */
+export interface MappableMemory extends UserMemory {
+  /** Backs [addr, addr + length) (page aligned) with fresh zeroed pages of `prot`; false when no memory is left. */
+  mapAnonymous(addr: number, length: number, prot: number): boolean;
+  /** Removes the pages of [addr, addr + length): later accesses fail. */
+  unmap(addr: number, length: number): void;
+  /** Changes the protection of mapped pages. */
+  protect(addr: number, length: number, prot: number): void;
+}
+
+export function isMappable(mem: UserMemory): mem is MappableMemory {
+  const m = mem as Partial<MappableMemory>;
+  return (
+    typeof m.mapAnonymous === 'function' &&
+    typeof m.unmap === 'function' &&
+    typeof m.protect === 'function'
+  );
+}
+
 /** Longest path the RK accepts (NetBSD's PATH_MAX). */
 export const PATH_MAX = 1024;
 
@@ -52,31 +75,97 @@ export function copyInString(mem: UserMemory, addr: number, max = PATH_MAX): str
   }
 }
 
-/** A flat buffer at `base` as user memory (tests, and a native caller's own buffers). */
-export class BufferUserMemory implements UserMemory {
+const PAGE = 4096;
+const READ = 1;
+const WRITE = 2;
+
+export interface BufferUserMemoryOptions {
+  /** Most bytes `mapAnonymous` may back at once (default: unlimited), to play a memory manager that refuses. */
+  readonly mapLimit?: number;
+}
+
+/**
+ * A flat buffer at `base` as an application's memory (tests, tools, and a
+ * native caller's own buffers). Every page starts readable and writable;
+ * `unmap`/`protect` change that per page, so faults past a `munmap` or on a
+ * read-only page are as real as over a page table.
+ */
+export class BufferUserMemory implements MappableMemory {
   readonly bytes: Uint8Array;
+  /** Per page: READ | WRITE bits. */
+  private readonly prot: Uint8Array;
+  private anonymousBytes = 0;
+
   constructor(
     readonly base: number,
     size: number,
+    private readonly options: BufferUserMemoryOptions = {},
   ) {
+    if (base % PAGE !== 0 || size % PAGE !== 0 || size <= 0 || base + size > 2 ** 32)
+      throw new RangeError(
+        `user memory: base 0x${base.toString(16)} and size ${size} must be whole 4 KiB pages within 32 bits`,
+      );
     this.bytes = new Uint8Array(size);
+    this.prot = new Uint8Array(size / PAGE).fill(READ | WRITE);
   }
 
-  private inside(addr: number, length: number): boolean {
+  /** Whether every page of [addr, addr + length) allows `need`. */
+  private allows(addr: number, length: number, need: number): boolean {
     const off = (addr >>> 0) - this.base;
-    return off >= 0 && off + length <= this.bytes.length;
+    if (off < 0 || off + length > this.bytes.length) return false;
+    if (length === 0) return true;
+    const last = Math.floor((off + length - 1) / PAGE);
+    for (let page = Math.floor(off / PAGE); page <= last; page++)
+      if ((this.prot[page]! & need) !== need) return false;
+    return true;
   }
 
   copyIn(addr: number, into: Uint8Array): boolean {
-    if (!this.inside(addr, into.length)) return false;
+    if (!this.allows(addr, into.length, READ)) return false;
     const off = (addr >>> 0) - this.base;
     into.set(this.bytes.subarray(off, off + into.length));
     return true;
   }
 
   copyOut(addr: number, from: Uint8Array): boolean {
-    if (!this.inside(addr, from.length)) return false;
+    if (!this.allows(addr, from.length, WRITE)) return false;
     this.bytes.set(from, (addr >>> 0) - this.base);
     return true;
+  }
+
+  /** Pages of [addr, addr + length) inside the buffer, or undefined. */
+  private pages(addr: number, length: number): [number, number] | undefined {
+    const off = addr - this.base;
+    if (off < 0 || off % PAGE !== 0 || length % PAGE !== 0 || off + length > this.bytes.length)
+      return undefined;
+    return [off / PAGE, (off + length) / PAGE];
+  }
+
+  mapAnonymous(addr: number, length: number, prot: number): boolean {
+    const range = this.pages(addr, length);
+    if (!range) return false;
+    const limit = this.options.mapLimit ?? Number.POSITIVE_INFINITY;
+    if (this.anonymousBytes + length > limit) return false;
+    this.anonymousBytes += length;
+    this.bytes.fill(0, addr - this.base, addr - this.base + length);
+    this.prot.fill(prot & (READ | WRITE), range[0], range[1]);
+    return true;
+  }
+
+  unmap(addr: number, length: number): void {
+    const range = this.pages(addr, length);
+    if (!range) return;
+    this.anonymousBytes = Math.max(0, this.anonymousBytes - length);
+    this.prot.fill(0, range[0], range[1]);
+  }
+
+  protect(addr: number, length: number, prot: number): void {
+    const range = this.pages(addr, length);
+    if (range) this.prot.fill(prot & (READ | WRITE), range[0], range[1]);
+  }
+
+  /** Bytes currently backed by `mapAnonymous`. */
+  get anonymous(): number {
+    return this.anonymousBytes;
   }
 }

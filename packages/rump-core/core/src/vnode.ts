@@ -1,5 +1,7 @@
 import { Errno } from './errno';
 import { DT, S } from './sysno';
+import type { TtyState } from './tty';
+import type { WaitChannel } from './wait';
 
 export type VnodeType = 'dir' | 'reg' | 'chr' | 'fifo';
 
@@ -23,6 +25,8 @@ export interface Vnode {
   readonly type: VnodeType;
   /** The file system it belongs to (mount point crossing, `EXDEV`). */
   readonly fsid: number;
+  /** Nothing can be created or removed in it (devfs, the bare root). */
+  readonly readOnly?: boolean;
   attributes(): Attributes;
   // directories
   lookup?(name: string): Vnode | undefined;
@@ -35,8 +39,10 @@ export interface Vnode {
   read?(offset: number, into: Uint8Array): number;
   write?(offset: number, from: Uint8Array): number;
   truncate?(length: number): number;
-  /** Devices: whether it is a terminal (`isatty`). */
-  readonly tty?: boolean;
+  /** Devices: the terminal state when it is a terminal (`isatty`). */
+  readonly tty?: TtyState;
+  /** Devices: where a reader that would block waits for input. */
+  readonly input?: WaitChannel;
 }
 
 export function typeBits(type: VnodeType): number {
@@ -56,6 +62,7 @@ export function newFsid(): number {
 /** Directories nothing can be created in, removed from or renamed within (devfs, the bare root). */
 export abstract class ReadOnlyDirectory {
   readonly type = 'dir' as const;
+  readonly readOnly = true;
   create(): number {
     return -Errno.EROFS;
   }

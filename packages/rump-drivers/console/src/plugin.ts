@@ -13,6 +13,7 @@ export function createConsole(): RkComponent {
   return {
     name: 'console',
     phase: 'dev',
+    provides: ['dev:console'],
     attach(rk: RumpKernel) {
       rk.devfs.add('console', {
         tty: true,

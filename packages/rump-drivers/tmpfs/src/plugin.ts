@@ -15,6 +15,7 @@ export function createTmpfs(options: TmpfsOptions = {}): RkComponent {
   return {
     name: 'tmpfs',
     phase: 'vfs',
+    provides: ['fs:tmpfs'],
     attach(rk: RumpKernel) {
       const hc = rk.hypercalls;
       fs = tmpfsType(() => hc.clockGettime('wall'), options, {
