@@ -245,6 +245,9 @@ export class RumpKernel {
     out: Int32Array,
   ): number {
     out[1] = 0;
+    // A new call from an LWP means it is no longer waiting for the last one.
+    const lwp = proc.curlwp;
+    if (lwp.wchan) lwp.wchan.forget(lwp);
     const ctx = this.ctx;
     ctx.proc = proc;
     ctx.mem = mem;
@@ -304,7 +307,10 @@ function checkComponents(rk: string, components: readonly RkComponent[]): void {
   const provided = new Set(CORE_PROVIDES);
   for (const c of components) {
     if (names.has(c.name))
-      throw new EvmError('EVM_INVALID_ARGUMENT', `rump kernel ${rk}: component ${c.name} given twice`);
+      throw new EvmError(
+        'EVM_INVALID_ARGUMENT',
+        `rump kernel ${rk}: component ${c.name} given twice`,
+      );
     if (!PHASES.includes(c.phase))
       throw new EvmError(
         'EVM_INVALID_ARGUMENT',

@@ -5,9 +5,9 @@ import type {
   RumpHypercalls,
 } from '@evm/contracts';
 import { Errno } from './errno';
-import { SIG } from './sysno';
 import type { Process } from './process';
 import { type RkComponent, RumpKernel } from './rump-kernel';
+import { SIG } from './sysno';
 import type { UserMemory } from './user-memory';
 
 const SIGKILL = SIG.KILL;

@@ -100,7 +100,8 @@ export function ioctl(ctx: SyscallContext, fd: number, request: number, arg: num
       let ready: number;
       if (f.pipe) ready = f.pipe.buffered;
       else if (f.vnode?.type === 'reg') ready = Math.max(0, f.vnode.attributes().size - f.offset);
-      else if (f.vnode?.tty) ready = 0; // the console service holds typed input, not the RK
+      else if (f.vnode?.tty)
+        ready = 0; // the console service holds typed input, not the RK
       else return -Errno.ENOTTY;
       return copyOutWord(ctx, arg, Math.min(ready, 0x7fff_ffff)) ? 0 : -Errno.EFAULT;
     }

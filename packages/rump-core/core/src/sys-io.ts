@@ -50,13 +50,13 @@ function transfer(
 }
 
 function readable(f: OpenFile | undefined): number {
-  if (!f || !f.readable) return -Errno.EBADF;
+  if (!f?.readable) return -Errno.EBADF;
   if (f.vnode?.type === 'dir') return -Errno.EISDIR;
   return 0;
 }
 
 function writable(f: OpenFile | undefined): number {
-  return f && f.writable ? 0 : -Errno.EBADF;
+  return f?.writable ? 0 : -Errno.EBADF;
 }
 
 export function read(ctx: SyscallContext, fd: number, buf: number, count: number): number {
@@ -126,12 +126,7 @@ export function vectored(
   return done;
 }
 
-export function lseek(
-  ctx: SyscallContext,
-  fd: number,
-  off: number,
-  whence: number,
-): number {
+export function lseek(ctx: SyscallContext, fd: number, off: number, whence: number): number {
   const f = ctx.proc.files.get(fd);
   if (!f) return -Errno.EBADF;
   if (f.pipe) return -Errno.ESPIPE;
@@ -157,18 +152,17 @@ export function setSize(v: Vnode, length: number): number {
 }
 
 /** NetBSD `struct dirent`: u64 fileno, u16 reclen, u16 namlen, u8 type, name, NUL; 8-byte records. */
-export function getdents(
-  ctx: SyscallContext,
-  fd: number,
-  buf: number,
-  count: number,
-): number {
+export function getdents(ctx: SyscallContext, fd: number, buf: number, count: number): number {
   const f = ctx.proc.files.get(fd);
-  if (!f || !f.readable) return -Errno.EBADF;
+  if (!f?.readable) return -Errno.EBADF;
   if (f.vnode?.type !== 'dir') return -Errno.ENOTDIR;
   if (count < 0) return -Errno.EINVAL;
   const dir = f.vnode;
-  const all: Array<[string, Vnode]> = [['.', dir], ['..', parentOf(ctx, f)], ...(dir.entries?.() ?? [])];
+  const all: Array<[string, Vnode]> = [
+    ['.', dir],
+    ['..', parentOf(ctx, f)],
+    ...(dir.entries?.() ?? []),
+  ];
   const records: Uint8Array[] = [];
   let used = 0;
   while (f.offset < all.length) {

@@ -39,7 +39,7 @@ export function named(ctx: SyscallContext, dirfd: number, pathAddr: number): Nam
  */
 export function directoryPath(ctx: SyscallContext, f: OpenFile): string[] | number {
   const v = f.vnode;
-  if (!v || v.type !== 'dir') return -Errno.ENOTDIR;
+  if (v?.type !== 'dir') return -Errno.ENOTDIR;
   const vfs = ctx.rk.vfs;
   if (f.path && vfs.lookup(f.path) === v) return f.path;
   const walk = (at: Vnode, path: string[]): string[] | undefined => {
@@ -104,7 +104,12 @@ export function open(
     const r = v.truncate?.(0) ?? 0;
     if (r < 0) return r;
   }
-  const file = new OpenFile(v, undefined, undefined, flags & ~(O.CREAT | O.EXCL | O.TRUNC | O.CLOEXEC));
+  const file = new OpenFile(
+    v,
+    undefined,
+    undefined,
+    flags & ~(O.CREAT | O.EXCL | O.TRUNC | O.CLOEXEC),
+  );
   if (v.type === 'dir') file.path = n.comps;
   const fd = ctx.proc.files.install(file, 0, (flags & O.CLOEXEC) !== 0);
   if (fd < 0) {

@@ -19,7 +19,12 @@ function int(n: number): Uint8Array {
 }
 
 /** The value of a node for a reader with `room` bytes, or a negative errno. */
-function value(ctx: SyscallContext, top: number, second: number, room: number): Uint8Array | number {
+function value(
+  ctx: SyscallContext,
+  top: number,
+  second: number,
+  room: number,
+): Uint8Array | number {
   const hc = ctx.rk.hypercalls;
   if (top === CTL.KERN) {
     switch (second) {

@@ -47,9 +47,23 @@ export function syscall(ctx: SyscallContext, number: number, a: ArrayLike<number
     case Sys.write:
       return write(ctx, word(a, 0), uword(a, 1), uword(a, 2));
     case Sys.pread:
-      return positioned(ctx, true, word(a, 0), uword(a, 1), uword(a, 2), i64(word(a, 4), word(a, 5)));
+      return positioned(
+        ctx,
+        true,
+        word(a, 0),
+        uword(a, 1),
+        uword(a, 2),
+        i64(word(a, 4), word(a, 5)),
+      );
     case Sys.pwrite:
-      return positioned(ctx, false, word(a, 0), uword(a, 1), uword(a, 2), i64(word(a, 4), word(a, 5)));
+      return positioned(
+        ctx,
+        false,
+        word(a, 0),
+        uword(a, 1),
+        uword(a, 2),
+        i64(word(a, 4), word(a, 5)),
+      );
     case Sys.readv:
       return vectored(ctx, true, word(a, 0), uword(a, 1), word(a, 2));
     case Sys.writev:
@@ -60,7 +74,7 @@ export function syscall(ctx: SyscallContext, number: number, a: ArrayLike<number
       return lseek(ctx, word(a, 0), i64(word(a, 2), word(a, 3)), word(a, 4));
     case Sys.ftruncate: {
       const f = proc.files.get(word(a, 0));
-      if (!f || !f.writable) return -Errno.EBADF;
+      if (!f?.writable) return -Errno.EBADF;
       if (f.pipe) return -Errno.EINVAL;
       return setSize(f.vnode!, i64(word(a, 2), word(a, 3)));
     }

@@ -60,7 +60,9 @@ export class SyscallDriver {
     const bytes = typeof data === 'string' ? Buffer.from(`${data}\0`) : data;
     const at = this.next;
     if (at + bytes.length > MEMORY_BASE + DATA_BYTES)
-      throw new RangeError(`syscall driver: its ${DATA_BYTES} bytes of argument memory are used up`);
+      throw new RangeError(
+        `syscall driver: its ${DATA_BYTES} bytes of argument memory are used up`,
+      );
     this.mem.copyOut(at, bytes);
     this.next += (bytes.length + 7) & ~7;
     return at;

@@ -1,13 +1,29 @@
 import { TERMIOS_BYTES } from './sysno';
 
 /** NetBSD `struct termios` on RV32: four u32 flag words, c_cc[20], then input and output speeds. */
-export const TermiosOffset = { iflag: 0, oflag: 4, cflag: 8, lflag: 12, cc: 16, ispeed: 36, ospeed: 40 } as const;
+export const TermiosOffset = {
+  iflag: 0,
+  oflag: 4,
+  cflag: 8,
+  lflag: 12,
+  cc: 16,
+  ispeed: 36,
+  ospeed: 40,
+} as const;
 /** Flag bits of NetBSD's termios the defaults use. */
 export const TERMIOS = {
   iflag: { BRKINT: 0x2, ICRNL: 0x100, IXON: 0x200, IXANY: 0x800, IMAXBEL: 0x2000 },
   oflag: { OPOST: 0x1, ONLCR: 0x2 },
   cflag: { CS8: 0x300, CREAD: 0x800, HUPCL: 0x4000 },
-  lflag: { ECHOKE: 0x1, ECHOE: 0x2, ECHO: 0x8, ECHOCTL: 0x40, ISIG: 0x80, ICANON: 0x100, IEXTEN: 0x400 },
+  lflag: {
+    ECHOKE: 0x1,
+    ECHOE: 0x2,
+    ECHO: 0x8,
+    ECHOCTL: 0x40,
+    ISIG: 0x80,
+    ICANON: 0x100,
+    IEXTEN: 0x400,
+  },
 } as const;
 /** Indexes of c_cc and their default characters (NetBSD's ttydefaults). */
 const CC_DEFAULTS: ReadonlyArray<[number, number]> = [
@@ -45,12 +61,22 @@ export class TtyState {
   constructor() {
     const v = new DataView(this.termios.buffer);
     const { iflag, oflag, cflag, lflag } = TERMIOS;
-    v.setUint32(TermiosOffset.iflag, iflag.BRKINT | iflag.ICRNL | iflag.IXON | iflag.IXANY | iflag.IMAXBEL, true);
+    v.setUint32(
+      TermiosOffset.iflag,
+      iflag.BRKINT | iflag.ICRNL | iflag.IXON | iflag.IXANY | iflag.IMAXBEL,
+      true,
+    );
     v.setUint32(TermiosOffset.oflag, oflag.OPOST | oflag.ONLCR, true);
     v.setUint32(TermiosOffset.cflag, cflag.CS8 | cflag.CREAD | cflag.HUPCL, true);
     v.setUint32(
       TermiosOffset.lflag,
-      lflag.ECHOKE | lflag.ECHOE | lflag.ECHO | lflag.ECHOCTL | lflag.ISIG | lflag.ICANON | lflag.IEXTEN,
+      lflag.ECHOKE |
+        lflag.ECHOE |
+        lflag.ECHO |
+        lflag.ECHOCTL |
+        lflag.ISIG |
+        lflag.ICANON |
+        lflag.IEXTEN,
       true,
     );
     for (const [i, c] of CC_DEFAULTS) this.termios[TermiosOffset.cc + i] = c;
