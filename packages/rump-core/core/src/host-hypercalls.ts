@@ -29,6 +29,7 @@ export function hostHypercalls(options: HostHypercallOptions = {}): RumpHypercal
   let allocated = 0;
   const limit = options.memoryLimit ?? 64 * 1024 * 1024;
   const started = process.hrtime.bigint();
+  const wallAtStart = BigInt(Date.now()) * 1_000_000n;
   return {
     version: RUMP_HYPERCALL_VERSION,
     malloc(bytes) {
@@ -40,10 +41,9 @@ export function hostHypercalls(options: HostHypercallOptions = {}): RumpHypercal
       allocated = Math.max(0, allocated - bytes);
     },
     clockGettime(clock) {
+      // Both clocks move on by the time slept, so a sleep is seen on either.
       const mono = process.hrtime.bigint() - started + slept;
-      return clock === 'monotonic'
-        ? mono
-        : BigInt(Date.now()) * 1_000_000n + (slept % 1_000_000n) + (mono % 1_000_000n);
+      return clock === 'monotonic' ? mono : wallAtStart + mono;
     },
     clockSleep(ns) {
       slept += ns;
