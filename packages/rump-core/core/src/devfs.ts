@@ -74,11 +74,13 @@ export class Devfs extends ReadOnlyDirectory implements Vnode {
     return [...this.devices.keys()];
   }
 
-  /** Memory its nodes hold. */
-  footprint(): number {
+  /** Memory the named nodes hold (all of them by default): each driver reports its own. */
+  footprint(names: Iterable<string> = this.devices.keys()): number {
     let bytes = 0;
-    for (const d of this.devices.values())
-      bytes += DEVICE_NODE_BYTES + (d.tty ? d.tty.termios.length + d.tty.winsize.length : 0);
+    for (const name of names) {
+      const d = this.devices.get(name);
+      if (d) bytes += DEVICE_NODE_BYTES + (d.tty ? d.tty.termios.length + d.tty.winsize.length : 0);
+    }
     return bytes;
   }
 

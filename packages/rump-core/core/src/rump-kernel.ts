@@ -72,6 +72,8 @@ export interface RumpKernelReport {
 }
 
 const PHASES: readonly RumpPhase[] = ['kern', 'vfs', 'net', 'dev', 'postinit', 'syscall'];
+/** The devices devfs always has (driver components report their own nodes). */
+const CORE_DEVICES = ['null', 'zero', 'random'];
 /** What the core itself always offers to components' `requires`. */
 const CORE_PROVIDES = ['fs:devfs', 'dev:null', 'dev:zero', 'dev:random'];
 /** The kernel object, its mount table and system-call context (an estimate of their size). */
@@ -272,9 +274,9 @@ export class RumpKernel {
     this.held -= bytes;
   }
 
-  /** Memory the instance holds: the core (tables, buffers, pipes, devices) and each component's own. */
+  /** Memory the instance holds: the core (tables, buffers, pipes, its devices) and each component's own. */
   footprint(): Footprint {
-    const components = [{ name: 'core', bytes: this.held + this.devfs.footprint() }];
+    const components = [{ name: 'core', bytes: this.held + this.devfs.footprint(CORE_DEVICES) }];
     for (const c of this.components) components.push({ name: c.name, bytes: c.footprint?.() ?? 0 });
     return { components, total: components.reduce((s, c) => s + c.bytes, 0) };
   }

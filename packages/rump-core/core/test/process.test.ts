@@ -258,6 +258,14 @@ describe('time', () => {
     expect(d.call('nanosleep', req, rem)).toBe(0);
     expect([...d.bytes(rem, 16)]).toEqual(new Array(16).fill(0));
     expect(d.call('nanosleep', 0x40, 0)).toBe(-Errno.EFAULT);
+    const wall = () => {
+      const tv = d.alloc(16);
+      d.call('gettimeofday', tv, 0);
+      return new DataView(d.bytes(tv, 16).buffer).getBigInt64(0, true);
+    };
+    const before = wall();
+    d.call('nanosleep', d.place(new Uint8Array(new BigInt64Array([5n, 0n]).buffer)), 0);
+    expect(wall() - before).toBeGreaterThanOrEqual(5n); // the wall clock sees the sleep too
     const negative = d.place(new Uint8Array(new BigInt64Array([-1n, 0n]).buffer));
     expect(d.call('nanosleep', negative, 0)).toBe(-Errno.EINVAL);
   });

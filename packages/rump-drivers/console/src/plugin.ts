@@ -1,20 +1,19 @@
 import { type ComponentContext, definePlugin } from '@evm/contracts';
 import { Errno, type RkComponent, type RumpKernel, WOULD_BLOCK } from '@evm/rump-core';
 
-/** Bytes of console state an RK holds (line buffer). */
-const CONSOLE_BYTES = 4096;
-
 /**
  * The console RK component: `/dev/console` (a terminal, so `isatty` is
  * true) over the console hypercalls. Output is written as it comes; a read
  * with no input yet would block until the console service has some.
  */
 export function createConsole(): RkComponent {
+  let devfs: RumpKernel['devfs'] | undefined;
   return {
     name: 'console',
     phase: 'dev',
     provides: ['dev:console'],
     attach(rk: RumpKernel) {
+      devfs = rk.devfs;
       rk.devfs.add('console', {
         tty: true,
         read(_offset, into) {
@@ -27,7 +26,8 @@ export function createConsole(): RkComponent {
         },
       });
     },
-    footprint: () => CONSOLE_BYTES,
+    // Its device node and terminal state: output goes straight to the hypercall, unbuffered.
+    footprint: () => devfs?.footprint(['console']) ?? 0,
   };
 }
 
