@@ -21,14 +21,24 @@ export function absoluteComponents(path: string, cwd: readonly string[]): string
   return out;
 }
 
-/** The mounted file systems: the root and what is mounted on absolute paths. */
+/**
+ * The mounted file systems: the root and what is mounted on directories.
+ * A walk crosses into a mounted file system at the vnode it covers (as
+ * NetBSD's `v_mountedhere`), so looking a path up builds no strings.
+ */
 export class MountTable {
   private readonly mounts = new Map<string, Vnode>();
+  private readonly covered = new Map<Vnode, Vnode>();
 
   constructor(readonly root: Vnode) {}
 
+  /** Mounts `fsRoot` on the directory at `path`, which must exist. */
   mount(path: readonly string[], fsRoot: Vnode): void {
+    const dir = this.lookup(path);
+    if (typeof dir === 'number' || dir.type !== 'dir')
+      throw new RangeError(`mount: /${path.join('/')} is not a directory`);
     this.mounts.set(`/${path.join('/')}`, fsRoot);
+    this.covered.set(dir, fsRoot);
   }
 
   mountedAt(path: readonly string[]): Vnode | undefined {
@@ -44,10 +54,9 @@ export class MountTable {
     let v = this.root;
     for (let i = 0; i < components.length; i++) {
       if (v.type !== 'dir' || !v.lookup) return -Errno.ENOTDIR;
-      const covered = this.mounts.get(`/${components.slice(0, i + 1).join('/')}`);
-      const next = covered ?? v.lookup(components[i]!);
+      const next = v.lookup(components[i]!);
       if (!next) return -Errno.ENOENT;
-      v = next;
+      v = this.covered.get(next) ?? next;
     }
     return v;
   }

@@ -175,12 +175,14 @@ export function rename(
 
 export function stat(ctx: SyscallContext, v: Vnode | number, sb: number): number {
   if (typeof v === 'number') return v;
-  return ctx.mem.copyOut(sb, encodeStat(v.fsid, v.type, v.attributes())) ? 0 : -Errno.EFAULT;
+  return ctx.mem.copyOut(sb, encodeStat(v.fsid, v.type, v.attributes(), ctx.scratch))
+    ? 0
+    : -Errno.EFAULT;
 }
 
 export function statPipe(ctx: SyscallContext, pipe: Pipe, sb: number): number {
   const attrs = { ino: 0, mode: 0o600, nlink: 1, size: pipe.buffered, mtimeNs: 0n, rdev: 0 };
-  return ctx.mem.copyOut(sb, encodeStat(0, 'fifo', attrs)) ? 0 : -Errno.EFAULT;
+  return ctx.mem.copyOut(sb, encodeStat(0, 'fifo', attrs, ctx.scratch)) ? 0 : -Errno.EFAULT;
 }
 
 export function chdir(ctx: SyscallContext, pathAddr: number): number {

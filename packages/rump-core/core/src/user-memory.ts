@@ -38,41 +38,40 @@ export function isMappable(mem: UserMemory): mem is MappableMemory {
 /** Longest path the RK accepts (NetBSD's PATH_MAX). */
 export const PATH_MAX = 1024;
 
+/** Where strings are gathered: one per host process is enough, since a copy never re-enters the RK. */
+const stringBuffer = new Uint8Array(PATH_MAX + 64);
+const CHUNK = 64;
+
 /**
- * A NUL-terminated string from user memory, read in small pieces so that a
- * string ending just before unmapped memory is still read. Returns -EFAULT
- * or -ENAMETOOLONG instead of a string.
+ * A NUL-terminated string from user memory (at most `max` bytes before the
+ * NUL), read in small pieces that never cross a page, so a string ending
+ * just before unmapped memory is still read. Returns -EFAULT or
+ * -ENAMETOOLONG instead of a string.
  */
 export function copyInString(mem: UserMemory, addr: number, max = PATH_MAX): string | number {
-  const chunk = new Uint8Array(64);
-  const parts: Buffer[] = [];
+  const buf = max <= PATH_MAX ? stringBuffer : new Uint8Array(max + CHUNK);
   let total = 0;
   for (;;) {
-    // Never cross a 4 KiB page in one copy: the next page may be unmapped.
     const room = 4096 - ((addr + total) & 4095);
-    const piece = chunk.subarray(0, Math.min(chunk.length, room));
+    const piece = buf.subarray(total, total + Math.min(CHUNK, room));
     if (!mem.copyIn(addr + total, piece)) {
-      // Fall back byte by byte up to the fault.
-      let n = 0;
-      const one = chunk.subarray(0, 1);
-      while (n < piece.length && mem.copyIn(addr + total + n, one)) {
-        if (one[0] === 0)
-          return Buffer.concat([...parts, Buffer.from(piece.subarray(0, n))]).toString('utf8');
-        piece[n] = one[0]!;
-        n++;
+      // Memory that is not page-granular may end inside the piece: go byte by byte up to the fault.
+      for (let n = 0; n < piece.length; n++) {
+        if (!mem.copyIn(addr + total + n, piece.subarray(n, n + 1))) return -Errno.EFAULT;
+        if (piece[n] === 0) return decode(buf, total + n, max);
       }
       return -Errno.EFAULT;
     }
     const nul = piece.indexOf(0);
-    if (nul >= 0) {
-      if (total + nul > max) return -Errno.ENAMETOOLONG;
-      parts.push(Buffer.from(piece.subarray(0, nul)));
-      return Buffer.concat(parts).toString('utf8');
-    }
-    parts.push(Buffer.from(piece));
+    if (nul >= 0) return decode(buf, total + nul, max);
     total += piece.length;
     if (total > max) return -Errno.ENAMETOOLONG;
   }
+}
+
+function decode(buf: Uint8Array, length: number, max: number): string | number {
+  if (length > max) return -Errno.ENAMETOOLONG;
+  return Buffer.from(buf.buffer, buf.byteOffset, length).toString('utf8');
 }
 
 const PAGE = 4096;
