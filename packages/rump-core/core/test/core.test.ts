@@ -152,5 +152,22 @@ describe('an RK without components', () => {
     expect(copyInString(mem, 0x1ffc)).toBe('abc');
     mem.copyOut(0x1ffc, Buffer.from('abcd'));
     expect(copyInString(mem, 0x1ffc)).toBe(-Errno.EFAULT);
+    // memory that ends in the middle of a page: the string is read byte by byte up to its NUL
+    const bytes = Buffer.from('xx/dir/file\0');
+    const ragged = {
+      copyIn: (addr: number, into: Uint8Array) => {
+        if (addr < 0x100 || addr + into.length > 0x100 + bytes.length) return false;
+        into.set(bytes.subarray(addr - 0x100, addr - 0x100 + into.length));
+        return true;
+      },
+      copyOut: () => false,
+    };
+    expect(copyInString(ragged, 0x102)).toBe('/dir/file');
+    bytes[bytes.length - 1] = 0x41;
+    expect(copyInString(ragged, 0x102)).toBe(-Errno.EFAULT);
+    const long = new BufferUserMemory(0x1000, 8192);
+    long.copyOut(0x1000, Buffer.from(`${'a'.repeat(1500)}\0`));
+    expect(copyInString(long, 0x1000)).toBe(-Errno.ENAMETOOLONG);
+    expect(copyInString(long, 0x1000, 2000)).toBe('a'.repeat(1500));
   });
 });
