@@ -28,7 +28,10 @@ export interface RumpHypercalls {
   /** Asks to be woken after `ns`; the caller yields until then (cooperative RK). */
   clockSleep(ns: bigint): void;
   // threads and synchronization: the RK runs its LWPs cooperatively on the
-  // invoking thread; `yield` hands the processor back while an LWP waits.
+  // invoking thread, so it needs no host threads or locks. An LWP that
+  // cannot go on sleeps on one of the RK's wait channels and the call
+  // returns; the carrier is told when to call again. `yield` hands the
+  // processor back (`sched_yield`).
   yield(): void;
   // console
   consoleWrite(bytes: Uint8Array): void;
