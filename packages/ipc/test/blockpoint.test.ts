@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
@@ -188,9 +189,12 @@ describe('ring channels between host threads', () => {
     formatRing(new Uint8Array(region), 40);
     const cells = new SharedArrayBuffer(8);
     // the worker runs the built package (the test task builds it first)
+    const built = path.join(__dirname, '../dist');
+    if (!existsSync(path.join(built, 'index.js')))
+      throw new Error('the host-thread test runs the built package: run `pnpm build` first');
     const worker = new Worker(WORKER, {
       eval: true,
-      workerData: { ipc: path.join(__dirname, '../dist'), region, cells, count },
+      workerData: { ipc: built, region, cells, count },
     });
     const producerBlocks = new Promise<number>((resolve, reject) => {
       worker.once('message', resolve);
