@@ -1,4 +1,12 @@
-export { AsyncClient, COMPLETION_BYTES, REQUEST_BYTES, serveAsync } from './async';
+export {
+  AsyncClient,
+  type AsyncDone,
+  type AsyncStub,
+  asyncClient,
+  COMPLETION_BYTES,
+  REQUEST_BYTES,
+  serveAsync,
+} from './async';
 export { type Blockpoint, kernelBlockpoint, Listener, Notifier, receive, send } from './blocking';
 export {
   type Client,
@@ -10,7 +18,9 @@ export {
   type InterfaceSpec,
   IpcError,
   type OperationSpec,
+  type ResultWords,
   server,
+  type Words,
   type WordType,
 } from './interface';
 export { SharedRegion } from './region';

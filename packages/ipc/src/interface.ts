@@ -12,7 +12,7 @@ import { EvmError, type KernelPort, Kerr } from '@evm/contracts';
 export type WordType = 'i32' | 'u32' | 'bool';
 
 type Word<T extends WordType> = T extends 'bool' ? boolean : number;
-type Words<T extends readonly WordType[]> = {
+export type Words<T extends readonly WordType[]> = {
   [K in keyof T]: T[K] extends WordType ? Word<T[K]> : never;
 };
 
@@ -114,7 +114,8 @@ export interface ClientOptions {
   readonly retryRebooted?: number;
 }
 
-const toWord = (t: WordType, v: unknown): number =>
+/** The argument word for a value of word type `t`. */
+export const toWord = (t: WordType, v: unknown): number =>
   t === 'bool' ? (v ? 1 : 0) : (v as number) | 0;
 
 /**

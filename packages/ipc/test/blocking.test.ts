@@ -1,15 +1,25 @@
-import type { CompositionManifest, KernelPort, NativeComponentFactory } from '@evm/contracts';
+import {
+  type CompositionManifest,
+  type KernelPort,
+  Kerr,
+  type NativeComponentFactory,
+  type Wait,
+} from '@evm/contracts';
 import { boot } from '@evm/kernel-booter';
 import {
   AsyncClient,
+  asyncClient,
+  COMPLETION_BYTES,
   defineInterface,
   formatRing,
   kernelBlockpoint,
   Listener,
   Notifier,
+  REQUEST_BYTES,
   RingReader,
   RingWriter,
   receive,
+  ringBytes,
   send,
   serveAsync,
   server,
@@ -135,60 +145,116 @@ const Math2 = defineInterface('demo.math', {
   divmod: { op: 1, args: ['i32', 'i32'], results: ['rem'] },
 });
 
+/** Client and server of `Math2` over a request ring and a completion ring of `slots` slots each. */
+function asyncSystem(
+  slots: number,
+  clientBody: (calls: AsyncClient, port: KernelPort) => Generator<Wait | undefined, void, number>,
+  priorities: { aPriority?: number; bPriority?: number } = {},
+) {
+  const ring = (port: KernelPort, name: string) => port.memory(port.cap(name));
+  return boot(
+    pair(
+      () => ({
+        init(port) {
+          formatRing(
+            ring(port, 'requests').subarray(0, ringBytes(slots, REQUEST_BYTES)),
+            REQUEST_BYTES,
+          );
+          formatRing(
+            ring(port, 'completions').subarray(0, ringBytes(slots, COMPLETION_BYTES)),
+            COMPLETION_BYTES,
+          );
+        },
+        threads: {
+          *main(port) {
+            const calls = new AsyncClient(
+              new RingWriter(ring(port, 'requests')),
+              new RingReader(ring(port, 'completions')),
+              bp(port),
+            );
+            yield* clientBody(calls, port);
+          },
+        },
+      }),
+      () => ({
+        threads: {
+          *main(port) {
+            const dispatch = server(Math2, {
+              mul: (x, y) => x * y,
+              divmod(x, y, out) {
+                if (y === 0) return Kerr.Invalid;
+                out.rem = x % y;
+                return Math.trunc(x / y);
+              },
+            });
+            yield* serveAsync(
+              new RingReader(ring(port, 'requests')),
+              new RingWriter(ring(port, 'completions')),
+              bp(port),
+              dispatch,
+            );
+          },
+        },
+      }),
+      { regions: ['requests', 'completions'], ...priorities },
+    ),
+  );
+}
+
 describe('asynchronous invocation', () => {
-  it('queues calls, serves them on the server thread and completes each with its own results', () => {
-    const done: string[] = [];
-    const sys = boot(
-      pair(
-        () => ({
-          init(port) {
-            formatRing(port.memory(port.cap('requests')), 24);
-            formatRing(port.memory(port.cap('completions')), 20);
-          },
-          threads: {
-            *main(port) {
-              const c = new AsyncClient(
-                new RingWriter(port.memory(port.cap('requests'))),
-                new RingReader(port.memory(port.cap('completions'))),
-                bp(port),
-              );
-              for (let i = 1; i <= 40; i++) {
-                yield* c.call(0, i, 3, 0, 0, (ret) => done.push(`mul ${i}=${ret}`));
-                yield* c.call(1, 100, i, 0, 0, (ret, rem) =>
-                  done.push(`divmod ${i}=${ret},${rem}`),
-                );
-              }
-              while (c.outstanding > 0) yield* c.next();
-            },
-          },
-        }),
-        () => ({
-          threads: {
-            *main(port) {
-              const dispatch = server(Math2, {
-                mul: (x, y) => x * y,
-                divmod(x, y, out) {
-                  out.rem = x % y;
-                  return Math.trunc(x / y);
-                },
-              });
-              yield* serveAsync(
-                new RingReader(port.memory(port.cap('requests'))),
-                new RingWriter(port.memory(port.cap('completions'))),
-                bp(port),
-                dispatch,
-              );
-            },
-          },
-        }),
-        { regions: ['requests', 'completions'] },
-      ),
+  it.each([
+    ['as urgent as', 5, 5],
+    ['more urgent than', 1, 9],
+    ['less urgent than', 9, 1],
+  ])(
+    'a client %s its server queues more calls than the rings hold; each completes once, in order, with its results',
+    (_, aPriority, bPriority) => {
+      const done: string[] = [];
+      const expected: string[] = [];
+      let strays = -1;
+      const sys = asyncSystem(
+        4,
+        function* (calls) {
+          const math = asyncClient(Math2, calls);
+          for (let i = 1; i <= 100; i++) {
+            yield* math.mul(i, -3, (ret) => done.push(`mul ${i}=${ret}`));
+            yield* math.divmod(1000, i - 50, (q, r) => done.push(`divmod ${i}=${q},${r.rem}`));
+            expected.push(`mul ${i}=${i * -3}`);
+            expected.push(
+              i === 50
+                ? `divmod ${i}=${Kerr.Invalid},0`
+                : `divmod ${i}=${Math.trunc(1000 / (i - 50))},${1000 % (i - 50)}`,
+            );
+          }
+          while (calls.outstanding > 0) yield* calls.next();
+          strays = calls.strays;
+        },
+        { aPriority, bPriority },
+      );
+      expect(sys.run({ maxCycles: 1e9 })).toBe('idle');
+      expect(done).toEqual(expected);
+      expect(strays).toBe(0);
+    },
+  );
+
+  it('raw calls: an unknown operation completes with Kerr.Invalid; a missing callback is named', () => {
+    const got: number[] = [];
+    let error = '';
+    const sys = asyncSystem(2, function* (calls) {
+      yield* calls.call(7, 1, 2, 3, 4, (ret) => got.push(ret));
+      yield* calls.call(0, 6, 7, 0, 0, (ret) => got.push(ret));
+      while (calls.outstanding > 0) yield* calls.next();
+      try {
+        const math = asyncClient(Math2, calls);
+        yield* (math.mul as (...a: unknown[]) => Generator<Wait | undefined, number, number>)(1, 2);
+      } catch (e) {
+        error = (e as Error).message;
+      }
+    });
+    expect(sys.run({ maxCycles: 1e8 })).toBe('idle');
+    expect(got).toEqual([Kerr.Invalid, 42]);
+    expect(error).toBe(
+      'demo.math.mul: the last argument (after 2 words) must be the completion callback',
     );
-    sys.run({ maxCycles: 1e9 });
-    expect(done).toHaveLength(80);
-    for (let i = 1; i <= 40; i++) {
-      expect(done).toContain(`mul ${i}=${i * 3}`);
-      expect(done).toContain(`divmod ${i}=${Math.trunc(100 / i)},${100 % i}`);
-    }
   });
 });
