@@ -1,6 +1,6 @@
 // IPC benchmark: ring channel throughput (in one thread, and between two
-// components blocking through the kernel) and the cost of a typed stub over
-// a raw kernel call. Prints figures; writes ipc.json to $EVM_BENCH_OUT
+// components blocking through the kernel), the cost of a typed stub over a
+// raw kernel call, and asynchronous calls through request/completion rings. Prints figures; writes ipc.json to $EVM_BENCH_OUT
 // (default: bench-results/ at the repository root).
 const { mkdirSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
@@ -135,6 +135,79 @@ function stubOverhead() {
   return timing;
 }
 
+/** Completed asynchronous calls/s: a typed client queueing through a request ring, a server thread answering through a completion ring. */
+function asyncCalls() {
+  const Adder = ipc.defineInterface('bench.adder', { add: { op: 0, args: ['i32', 'i32'] } });
+  const COUNT = 200_000;
+  const caps = (peer) => [
+    { type: 'region', region: 'requests', name: 'requests' },
+    { type: 'region', region: 'completions', name: 'completions' },
+    { type: 'asnd', to: `${peer}.main`, name: 'peer' },
+  ];
+  const bp = (port) => ipc.kernelBlockpoint(port, port.cap('main'), port.cap('peer'));
+  const mem = (port, name) => port.memory(port.cap(name));
+  return best(3, () => {
+    let elapsed = 0;
+    let sum = 0;
+    boot({
+      components: [
+        {
+          name: 'client',
+          threads: [{ name: 'main', priority: 5, endpoint: true }],
+          capabilities: caps('server'),
+          native: () => ({
+            init(port) {
+              ipc.formatRing(mem(port, 'requests'), ipc.REQUEST_BYTES);
+              ipc.formatRing(mem(port, 'completions'), ipc.COMPLETION_BYTES);
+            },
+            threads: {
+              *main(port) {
+                const calls = new ipc.AsyncClient(
+                  new ipc.RingWriter(mem(port, 'requests')),
+                  new ipc.RingReader(mem(port, 'completions')),
+                  bp(port),
+                );
+                const adder = ipc.asyncClient(Adder, calls);
+                const done = (ret) => {
+                  sum += ret;
+                };
+                const t = process.hrtime.bigint();
+                for (let i = 0; i < COUNT; i++) yield* adder.add(i, 1, done);
+                while (calls.outstanding > 0) yield* calls.next();
+                elapsed = Number(process.hrtime.bigint() - t) / 1e9;
+              },
+            },
+          }),
+        },
+        {
+          name: 'server',
+          threads: [{ name: 'main', priority: 5, endpoint: true }],
+          capabilities: caps('client'),
+          native: () => ({
+            threads: {
+              *main(port) {
+                const dispatch = ipc.server(Adder, { add: (a, b) => a + b });
+                yield* ipc.serveAsync(
+                  new ipc.RingReader(mem(port, 'requests')),
+                  new ipc.RingWriter(mem(port, 'completions')),
+                  bp(port),
+                  dispatch,
+                );
+              },
+            },
+          }),
+        },
+      ],
+      regions: [
+        { name: 'requests', size: 16 * 1024 },
+        { name: 'completions', size: 16 * 1024 },
+      ],
+    }).run({ maxCycles: 1e12 });
+    if (sum !== (COUNT * (COUNT + 1)) / 2) throw new Error(`async calls: wrong sum ${sum}`);
+    return COUNT / elapsed;
+  });
+}
+
 for (const size of [16, 256]) {
   results[`ring_local_${size}B_msgs_per_s`] = Math.round(ringLocal(size));
   results[`ring_kernel_${size}B_msgs_per_s`] = Math.round(ringKernel(size));
@@ -148,6 +221,10 @@ results.invoke_raw_ns = Number(s.raw.toFixed(1));
 results.invoke_stub_ns = Number(s.stub.toFixed(1));
 console.log(
   `native-native invocation: ${s.raw.toFixed(1)} ns raw port.call, ${s.stub.toFixed(1)} ns through the typed stub`,
+);
+results.async_calls_per_s = Math.round(asyncCalls());
+console.log(
+  `asynchronous calls between two components: ${(results.async_calls_per_s / 1e6).toFixed(2)} M/s completed`,
 );
 mkdirSync(out, { recursive: true });
 writeFileSync(
