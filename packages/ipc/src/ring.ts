@@ -24,6 +24,8 @@ const H_HEAD = 3;
 const H_TAIL = 4;
 export const H_CONSUMER_WAITING = 5;
 export const H_PRODUCER_WAITING = 6;
+/** Messages up to this many bytes are copied out byte by byte (see `tryReceive`). */
+const SMALL_COPY = 64;
 
 function fail(message: string): never {
   throw new EvmError('EVM_INVALID_ARGUMENT', `ring: ${message}`);
@@ -145,7 +147,13 @@ export class RingReader extends RingEnd {
       fail(`corrupt message length ${length} in slot ${tail & this.mask}`);
     if (length > into.length)
       fail(`receive buffer of ${into.length} bytes is smaller than a ${length}-byte message`);
-    into.set(this.bytes.subarray(at + 4, at + 4 + length));
+    const bytes = this.bytes;
+    if (length <= SMALL_COPY) {
+      // a loop beats creating a subarray view (an allocation) for short messages
+      for (let i = 0, from = at + 4; i < length; i++) into[i] = bytes[from + i]!;
+    } else {
+      into.set(bytes.subarray(at + 4, at + 4 + length));
+    }
     Atomics.store(h, H_TAIL, (tail + 1) | 0);
     return length;
   }
