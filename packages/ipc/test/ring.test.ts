@@ -59,6 +59,21 @@ describe('SPSC ring', () => {
     expect(reader.tryReceive(into)).toBe(-1);
   });
 
+  it('carries messages of every length from empty to the slot size, short and long copies alike', () => {
+    const { writer, reader } = ring(ringBytes(4, 300), 300);
+    const into = new Uint8Array(300);
+    for (let len = 0; len <= 300; len++) {
+      const m = new Uint8Array(len);
+      for (let i = 0; i < len; i++) m[i] = (len * 31 + i) & 0xff;
+      expect(writer.trySend(m)).toBe(true);
+      into.fill(0xee);
+      expect(reader.tryReceive(into)).toBe(len);
+      for (let i = 0; i < len; i++)
+        if (into[i] !== m[i]) throw new Error(`length ${len}: byte ${i}`);
+      expect(into[len]).toBe(len < 300 ? 0xee : undefined); // nothing written past the message
+    }
+  });
+
   it('counts survive the 32-bit wrap of the indices', () => {
     const { writer, reader, region } = ring(ringBytes(4, 8), 8);
     const h = new Int32Array(region.buffer, 0, 16);
