@@ -10,6 +10,7 @@ import { EvmError, type KernelPort, Kerr } from '@evm/contracts';
 
 /** How a word is seen on each side: `i32` signed, `u32` unsigned, `bool` 0/1. */
 export type WordType = 'i32' | 'u32' | 'bool';
+const WORD_TYPES: readonly string[] = ['i32', 'u32', 'bool'];
 
 type Word<T extends WordType> = T extends 'bool' ? boolean : number;
 export type Words<T extends readonly WordType[]> = {
@@ -36,34 +37,42 @@ export function defineInterface<const S extends InterfaceSpec>(
   name: string,
   operations: S,
 ): InterfaceDefinition<S> {
+  const invalid = (message: string): never => {
+    throw new EvmError('EVM_INVALID_ARGUMENT', message);
+  };
+  if (typeof name !== 'string' || name.length === 0)
+    invalid(`interface name must be a non-empty string; got ${String(name)}`);
   const seen = new Map<number, string>();
   for (const [method, spec] of Object.entries(operations)) {
     const where = `interface ${name}: operation ${method}`;
-    if (!Number.isInteger(spec.op) || spec.op < 0 || spec.op > 0xffff) {
-      throw new EvmError(
-        'EVM_INVALID_ARGUMENT',
-        `${where}: op must be an integer from 0 to 65535; got ${spec.op}`,
-      );
-    }
+    if (method === 'results')
+      invalid(`${where}: the name is taken by the client's result words; choose another`);
+    if (typeof spec !== 'object' || spec === null)
+      invalid(`${where}: must be an object { op, args, results? }`);
+    if (!Number.isInteger(spec.op) || spec.op < 0 || spec.op > 0xffff)
+      invalid(`${where}: op must be an integer from 0 to 65535; got ${spec.op}`);
     const other = seen.get(spec.op);
-    if (other)
-      throw new EvmError(
-        'EVM_INVALID_ARGUMENT',
-        `${where}: op ${spec.op} is already used by ${other}`,
-      );
+    if (other !== undefined) invalid(`${where}: op ${spec.op} is already used by ${other}`);
     seen.set(spec.op, method);
+    if (!Array.isArray(spec.args)) invalid(`${where}: args must be an array of word types`);
     if (spec.args.length > 4) {
-      throw new EvmError(
-        'EVM_INVALID_ARGUMENT',
+      invalid(
         `${where}: at most 4 argument words travel in registers; got ${spec.args.length} (pass bulk data in a region)`,
       );
     }
-    if ((spec.results?.length ?? 0) > 3) {
-      throw new EvmError(
-        'EVM_INVALID_ARGUMENT',
-        `${where}: at most 3 result words (r1..r3); got ${spec.results!.length}`,
-      );
-    }
+    spec.args.forEach((t, i) => {
+      if (!WORD_TYPES.includes(t))
+        invalid(`${where}: args[${i}] must be one of ${WORD_TYPES.join(', ')}; got ${String(t)}`);
+    });
+    const results = spec.results ?? [];
+    if (!Array.isArray(results)) invalid(`${where}: results must be an array of names`);
+    if (results.length > 3)
+      invalid(`${where}: at most 3 result words (r1..r3); got ${results.length}`);
+    results.forEach((r, i) => {
+      if (typeof r !== 'string' || r.length === 0)
+        invalid(`${where}: results[${i}] must be a non-empty name`);
+      if (results.indexOf(r) !== i) invalid(`${where}: result name ${r} is used twice`);
+    });
   }
   return { name, operations };
 }

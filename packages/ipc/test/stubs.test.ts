@@ -120,6 +120,18 @@ describe('interface stubs', () => {
     expect(() =>
       defineInterface('x', { a: { op: 1, args: [], results: ['a', 'b', 'c', 'd'] } }),
     ).toThrow(/at most 3 result words/);
+    expect(() => defineInterface('x', { a: { op: 1, args: ['f64' as 'i32'] } })).toThrow(
+      /interface x: operation a: args\[0\] must be one of i32, u32, bool; got f64/,
+    );
+    expect(() => defineInterface('x', { a: { op: 1, args: [], results: ['n', 'n'] } })).toThrow(
+      /result name n is used twice/,
+    );
+    expect(() => defineInterface('x', { results: { op: 1, args: [] } })).toThrow(
+      /operation results: the name is taken/,
+    );
+    expect(() => defineInterface('x', { a: { op: 1.5, args: [] } })).toThrow(
+      /op must be an integer from 0 to 65535; got 1.5/,
+    );
     expect(() => server(Counter, { add: () => 0 } as never)).toThrow(/no implementation of total/);
   });
 });
