@@ -1,5 +1,5 @@
 import type { Wait } from '@evm/contracts';
-import { type Blockpoint, receive, send } from './blocking';
+import { type Blockpoint, receive, receiveNow, send, sendNow } from './blocking';
 import {
   type InterfaceDefinition,
   type InterfaceSpec,
@@ -131,7 +131,7 @@ export function* serveAsync(
   const out = new Int32Array(completion.buffer);
   const results = new Int32Array(4);
   for (;;) {
-    yield* receive(requests, bp, request);
+    if (receiveNow(requests, bp, request) < 0) yield* receive(requests, bp, request);
     results.fill(0);
     const ret = dispatch(req[1]!, req[2]!, req[3]!, req[4]!, req[5]!, results);
     out[0] = req[0]!;
@@ -139,7 +139,7 @@ export function* serveAsync(
     out[2] = results[1]!;
     out[3] = results[2]!;
     out[4] = results[3]!;
-    yield* send(completions, bp, completion);
+    if (!sendNow(completions, bp, completion)) yield* send(completions, bp, completion);
   }
 }
 

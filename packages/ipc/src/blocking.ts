@@ -29,6 +29,29 @@ export function kernelBlockpoint(
 }
 
 /**
+ * Sends one message if there is room (false when the ring is full) and wakes
+ * a waiting consumer. Allocates nothing, unlike the generator of `send`: the
+ * fast path of a thread body is
+ * `if (!sendNow(writer, bp, msg)) yield* send(writer, bp, msg)`.
+ */
+export function sendNow(writer: RingWriter, bp: Blockpoint, message: Uint8Array): boolean {
+  if (!writer.trySend(message)) return false;
+  if (writer.takeConsumerWaiting()) bp.wake();
+  return true;
+}
+
+/**
+ * Receives one message if there is one (its length, or -1 when the ring is
+ * empty) and wakes a producer waiting for room; allocates nothing. Fast path:
+ * `let n = receiveNow(reader, bp, into); if (n < 0) n = yield* receive(reader, bp, into)`.
+ */
+export function receiveNow(reader: RingReader, bp: Blockpoint, into: Uint8Array): number {
+  const n = reader.tryReceive(into);
+  if (n >= 0 && reader.takeProducerWaiting()) bp.wake();
+  return n;
+}
+
+/**
  * Sends one message, blocking while the ring is full; wakes a waiting
  * consumer. Use from a thread body: `yield* send(writer, bp, msg)`.
  */

@@ -7,7 +7,16 @@ export {
   REQUEST_BYTES,
   serveAsync,
 } from './async';
-export { type Blockpoint, kernelBlockpoint, Listener, Notifier, receive, send } from './blocking';
+export {
+  type Blockpoint,
+  kernelBlockpoint,
+  Listener,
+  Notifier,
+  receive,
+  receiveNow,
+  send,
+  sendNow,
+} from './blocking';
 export {
   type Client,
   type ClientOptions,

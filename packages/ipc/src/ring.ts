@@ -123,7 +123,11 @@ export class RingWriter extends RingEnd {
 
   /** Whether the consumer said it waits for a message (then wake it once). */
   takeConsumerWaiting(): boolean {
-    return Atomics.exchange(this.header, H_CONSUMER_WAITING, 0) !== 0;
+    // A plain load first: the flag is rarely set, and the exchange is dearer.
+    const h = this.header;
+    return (
+      Atomics.load(h, H_CONSUMER_WAITING) !== 0 && Atomics.exchange(h, H_CONSUMER_WAITING, 0) !== 0
+    );
   }
 
   /** Tells the consumer this side waits for room. */
@@ -158,8 +162,12 @@ export class RingReader extends RingEnd {
     return length;
   }
 
+  /** Whether the producer said it waits for room (then wake it once). */
   takeProducerWaiting(): boolean {
-    return Atomics.exchange(this.header, H_PRODUCER_WAITING, 0) !== 0;
+    const h = this.header;
+    return (
+      Atomics.load(h, H_PRODUCER_WAITING) !== 0 && Atomics.exchange(h, H_PRODUCER_WAITING, 0) !== 0
+    );
   }
 
   setWaiting(): void {
