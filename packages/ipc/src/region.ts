@@ -1,4 +1,6 @@
-import { EvmError, type KernelPort, Kerr, RegionOp } from '@evm/contracts';
+import { EvmError, type KernelPort, Kerr, MapFlags, PgtblOp, RegionOp } from '@evm/contracts';
+
+const KERR_NAMES = new Map<number, string>(Object.entries(Kerr).map(([k, v]) => [v, k]));
 
 /**
  * A shared-memory region as a native component sees it: the bytes behind a
@@ -28,7 +30,7 @@ export class SharedRegion {
     if (id < 0) {
       throw new EvmError(
         'EVM_INVALID_ARGUMENT',
-        `region: capability ${cap} of ${port.name} is no live region (${id === Kerr.Dead ? 'Dead' : id})`,
+        `region: capability ${cap} of ${port.name} is no live region: ${KERR_NAMES.get(id) ?? 'error'} (${id})`,
       );
     }
     const size = port.results[1]! >>> 0;
@@ -39,6 +41,30 @@ export class SharedRegion {
       );
     }
     return new SharedRegion(cap, id, bytes.length === size ? bytes : bytes.subarray(0, size));
+  }
+
+  /**
+   * Maps the region into a guest component's address space at `va` (page
+   * aligned) through the `Pgtbl` capability `pgtblCap`, readable and, when
+   * `writable`, writable. Fails naming the region, address and kernel error.
+   */
+  mapInto(port: KernelPort, pgtblCap: number, va: number, writable: boolean): void {
+    const flags = MapFlags.Read | (writable ? MapFlags.Write : 0);
+    const ret = port.call(pgtblCap, PgtblOp.MapRegion, this.cap, va, flags);
+    if (ret < 0) this.fail(`map at 0x${(va >>> 0).toString(16)}`, ret);
+  }
+
+  /** Removes the mapping `mapInto` made at `va`. */
+  unmapFrom(port: KernelPort, pgtblCap: number, va: number): void {
+    const ret = port.call(pgtblCap, PgtblOp.Unmap, va, this.size);
+    if (ret < 0) this.fail(`unmap at 0x${(va >>> 0).toString(16)}`, ret);
+  }
+
+  private fail(what: string, ret: number): never {
+    throw new EvmError(
+      'EVM_INVALID_ARGUMENT',
+      `region ${this.id}: ${what} failed: ${KERR_NAMES.get(ret) ?? 'error'} (${ret})`,
+    );
   }
 
   get size(): number {

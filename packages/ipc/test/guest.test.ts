@@ -9,6 +9,7 @@ import {
   RingReader,
   receive,
   ringBytes,
+  SharedRegion,
 } from '../src';
 
 const a = asm;
@@ -85,6 +86,21 @@ function guestProducer(count: number): InstanceType<typeof asm.Program> {
   return p;
 }
 
+function image(program: InstanceType<typeof asm.Program>) {
+  const code = program.bytes();
+  return {
+    entry: program.origin,
+    segments: [
+      {
+        vaddr: program.origin,
+        data: code,
+        memsz: code.length + 0x2000,
+        perms: MapFlags.Read | MapFlags.Write | MapFlags.Execute,
+      },
+    ],
+  };
+}
+
 function hart() {
   const control = {
     stopRequested: false,
@@ -108,7 +124,6 @@ describe('a ring between a guest component and a native one', () => {
     let bad = '';
     let guestBlocks = 0;
     const program = guestProducer(COUNT);
-    const code = program.bytes();
     const sys = boot(
       {
         components: [
@@ -158,19 +173,7 @@ describe('a ring between a guest component and a native one', () => {
       },
       {
         kernelOptions: { hart: hart() },
-        images: {
-          producer: {
-            entry: program.origin,
-            segments: [
-              {
-                vaddr: program.origin,
-                data: code,
-                memsz: code.length + 0x2000,
-                perms: MapFlags.Read | MapFlags.Write | MapFlags.Execute,
-              },
-            ],
-          },
-        },
+        images: { producer: image(program) },
       },
     );
     expect(sys.run({ maxCycles: 1e9 })).toBe('idle');
@@ -178,5 +181,75 @@ describe('a ring between a guest component and a native one', () => {
     expect(got).toEqual(Array.from({ length: COUNT }, (_, i) => i));
     // the guest met the full ring and slept on its endpoint, again and again
     expect(guestBlocks).toBeGreaterThan(COUNT / 16);
+  });
+});
+
+describe('a region mapped into a guest by a native component', () => {
+  it('mapInto puts the shared bytes at the address the guest reads; bad addresses are named', () => {
+    const VA = 0x50_0000;
+    const [t0] = T;
+    const p = new asm.Program(0x1_0000);
+    p.li(t0, 2).ref('thread', (o) => a.beq(R.a6, t0, o));
+    p.emit(a.addi(R.a2, R.zero, 0))
+      .li(R.a0, 0)
+      .li(R.a1, 0)
+      .emit(a.ecall());
+    // the thread: word 1 of the region = word 0 + 1
+    p.label('thread')
+      .li(R.s0, VA)
+      .emit(a.lw(t0, R.s0, 0), a.addi(t0, t0, 1), a.sw(t0, R.s0, 4));
+    p.emit(a.addi(R.a2, R.zero, 0))
+      .li(R.a0, 0)
+      .li(R.a1, 0)
+      .emit(a.ecall());
+    let region: SharedRegion | undefined;
+    let refused = '';
+    const sys = boot(
+      {
+        components: [
+          {
+            name: 'mm',
+            capabilities: [
+              { type: 'region', region: 'shared', name: 'shared' },
+              { type: 'pgtbl', of: 'app', name: 'app.pgtbl' },
+            ],
+            native: () => ({
+              init(port) {
+                region = SharedRegion.open(port, port.cap('shared'));
+                new DataView(region.bytes.buffer, region.bytes.byteOffset).setUint32(0, 41, true);
+                try {
+                  region.mapInto(port, port.cap('app.pgtbl'), VA + 12, true);
+                } catch (e) {
+                  refused = (e as Error).message;
+                }
+                // mapped, unmapped, mapped again: the second map would be refused (Busy) had the unmap not worked
+                region.mapInto(port, port.cap('app.pgtbl'), VA + 0x1_0000, false);
+                region.unmapFrom(port, port.cap('app.pgtbl'), VA + 0x1_0000);
+                region.mapInto(port, port.cap('app.pgtbl'), VA + 0x1_0000, false);
+                region.mapInto(port, port.cap('app.pgtbl'), VA, true);
+                try {
+                  region.mapInto(port, port.cap('app.pgtbl'), VA, true);
+                } catch (e) {
+                  refused += `; ${(e as Error).message}`;
+                }
+              },
+            }),
+          },
+          { name: 'app', image: 'app', threads: [{ name: 'main' }] },
+        ],
+        regions: [{ name: 'shared', size: 4096 }],
+      },
+      { kernelOptions: { hart: hart() }, images: { app: image(p) } },
+    );
+    expect(sys.bootFaults).toEqual([]);
+    expect(sys.run({ maxCycles: 1e6 })).toBe('idle');
+    expect(new DataView(region!.bytes.buffer, region!.bytes.byteOffset).getUint32(4, true)).toBe(
+      42,
+    );
+    expect(refused).toMatch(
+      new RegExp(
+        `^region ${region!.id}: map at 0x50000c failed: \\w+ \\(-\\d+\\); region ${region!.id}: map at 0x500000 failed: Busy \\(-16\\)$`,
+      ),
+    );
   });
 });
