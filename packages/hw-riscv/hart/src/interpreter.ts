@@ -18,7 +18,6 @@
  *   pc and the retired count in the state (`s.pc`, `s.retired`).
  */
 import type { ExecutionTier, HartStopReason } from '@evm/contracts';
-import { Exc } from './arch';
 import { type DecodedPage, PAGE_SLOTS } from './code-cache';
 import { div, divu, mulh, mulhsu, mulhu, rem, remu } from './muldiv';
 import { Op } from './ops';
@@ -45,18 +44,8 @@ export class Interpreter implements ExecutionEngine {
         return this.execute(end);
       } catch (e) {
         if (e !== TRAP) throw e;
-        // s.pc and s.retired were recorded for the faulting instruction.
-        const pc = s.pc;
-        const cause = s.trapCause;
-        s.enterTrap(cause, false, s.trapTval, pc);
-        if (s.hostTrapPending) return 'trap';
-        // A handler that cannot even be fetched would trap into itself forever.
-        if (
-          (cause === Exc.InstructionAccessFault || cause === Exc.InstructionPageFault) &&
-          s.pc === pc
-        ) {
-          return 'fatal';
-        }
+        const stop = s.deliverThrownTrap();
+        if (stop !== undefined) return stop;
       }
     }
   }

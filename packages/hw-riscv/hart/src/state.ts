@@ -413,6 +413,27 @@ export class HartState {
    * several hundred nanoseconds). Otherwise returns false and the engine calls
    * `ecall()`. The engine sets `pc` and `retired` first, as for any slow path.
    */
+  /**
+   * Delivers the trap an engine caught as `TRAP` (`pc`, `retired`, `trapCause`
+   * and `trapTval` were recorded for the faulting instruction). Returns why
+   * the engine must stop — `'trap'` for the host, `'fatal'` when the handler
+   * cannot even be fetched and would trap into itself forever — or
+   * `undefined` to go on at the handler. Shared by every engine.
+   */
+  deliverThrownTrap(): 'trap' | 'fatal' | undefined {
+    const pc = this.pc;
+    const cause = this.trapCause;
+    this.enterTrap(cause, false, this.trapTval, pc);
+    if (this.hostTrapPending) return 'trap';
+    if (
+      (cause === Exc.InstructionAccessFault || cause === Exc.InstructionPageFault) &&
+      this.pc === pc
+    ) {
+      return 'fatal';
+    }
+    return undefined;
+  }
+
   ecallToHost(): boolean {
     if (!this.hostTraps) return false;
     const priv = this.priv;

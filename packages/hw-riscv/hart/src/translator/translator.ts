@@ -23,7 +23,6 @@
  */
 import type { ExecutionTier, HartStopReason } from '@evm/contracts';
 import { EvmError } from '@evm/contracts';
-import { Exc } from '../arch';
 import { PAGE_SLOTS } from '../code-cache';
 import { type ExecutionEngine, Interpreter } from '../interpreter';
 import { mulh, mulhsu, mulhu } from '../muldiv';
@@ -142,18 +141,8 @@ export class Translator implements ExecutionEngine {
         return this.execute(end);
       } catch (e) {
         if (e !== TRAP) throw e;
-        // s.pc and s.retired were recorded for the faulting instruction.
-        const pc = s.pc;
-        const cause = s.trapCause;
-        s.enterTrap(cause, false, s.trapTval, pc);
-        if (s.hostTrapPending) return 'trap';
-        // A handler that cannot even be fetched would trap into itself forever.
-        if (
-          (cause === Exc.InstructionAccessFault || cause === Exc.InstructionPageFault) &&
-          s.pc === pc
-        ) {
-          return 'fatal';
-        }
+        const stop = s.deliverThrownTrap();
+        if (stop !== undefined) return stop;
       }
     }
   }
