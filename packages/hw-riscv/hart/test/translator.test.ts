@@ -431,6 +431,40 @@ describe('Sv32', () => {
     // both physical function pages and the loop were compiled
     expect(translator(m).stats.regions).toBeGreaterThanOrEqual(3);
   });
+
+  it('enters code compiled for untranslated data accesses only while data accesses are untranslated', () => {
+    const m = machine({ tier: 'translator', hotThreshold: 1, ramSize: 8 << 20 });
+    const VA_X = RAM_BASE + 0x40_0000; // a physical RAM page too, but S-mode maps it to DATA
+    // f: increments the word at a1
+    const f = new Program(CODE_A).emit(a.lw(10, 11, 0), a.addi(10, 10, 1), a.sw(10, 11, 0));
+    f.emit(a.jalr(0, 1, 0));
+    m.bus.writeBytes(CODE_A, f.bytes());
+    m.bus.write32(ROOT + (RAM_BASE >>> 22) * 4, ((RAM_BASE >>> 12) << 10) | V | R | W | X | A | D);
+    m.bus.write32(ROOT + (VA_X >>> 22) * 4, ((L0 >>> 12) << 10) | V);
+    m.bus.write32(L0 + ((VA_X >>> 12) & 0x3ff) * 4, ((DATA >>> 12) << 10) | V | R | W | A | D);
+    const p = new Program();
+    trapToHalt(p);
+    const calls = (round: number, address: number) => {
+      p.li(20, 30).li(11, address).li(21, CODE_A);
+      p.label(`calls${round}`).emit(a.jalr(1, 21, 0), a.addi(20, 20, -1));
+      p.ref(`calls${round}`, (o) => a.bne(20, 0, o));
+    };
+    calls(0, DATA); // M-mode: f is compiled with physical data accesses
+    p.li(1, (0x8000_0000 | (ROOT >>> 12)) >>> 0).emit(a.csrrw(0, Csr.satp, 1));
+    p.li(1, Mstatus.MPP).emit(a.csrrc(0, Csr.mstatus, 1));
+    p.li(1, 1 << 11).emit(a.csrrs(0, Csr.mstatus, 1));
+    p.la(1, 'smode').emit(a.csrrw(0, Csr.mepc, 1), a.mret());
+    p.label('smode');
+    calls(1, VA_X); // S-mode: the same code, data through Sv32
+    p.emit(a.ecall());
+    trapHandler(p);
+    m.load(p);
+    expect(m.run(100_000)).toBe('halt');
+    expect(m.hart.state.mcause).toBe(Exc.EcallFromS);
+    expect(m.bus.read32(DATA)).toBe(60);
+    expect(m.bus.read32(VA_X)).toBe(0); // the physical page VA_X names was never written
+    expect(translator(m).isCompiled(CODE_A)).toBe(true);
+  });
 });
 
 describe('random programs in lockstep with the interpreter', () => {

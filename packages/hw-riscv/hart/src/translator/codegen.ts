@@ -1,34 +1,40 @@
 /**
  * JavaScript source for a planned region. The generated function
  *
- *   region(label, vb, budget) -> exit code
+ *   region(label, vb, budget, depth) -> exit code
  *
  * runs blocks of one physical page, entered at `label`, with the page mapped
  * at virtual base `vb`, retiring at most `budget` instructions. Shape:
  *
  * - Guest registers the region touches live in locals (`r1`..`r31`), loaded
- *   on entry and stored back on every exit, including exceptions (a
- *   try/catch stores them and rethrows, so the slow paths need no register
- *   spill code). x0 reads are the constant 0; writes to x0 are dropped.
+ *   on entry and stored back at the one exit. x0 reads are the constant 0;
+ *   writes to x0 are dropped.
  * - `dispatch: for (;;) switch (L)`: each block is a case; jumps to blocks
  *   of the region set `L` and `continue dispatch`, fall-throughs to the next
  *   case in address order fall through. A block that jumps back to its own
  *   start (most hot loops of compiled C) is its own inner `for (;;)`: the
  *   back edge then skips the switch, and V8 allocates registers for that
- *   small loop instead of for the whole region, whose every guest register
- *   is live around the dispatch loop (spilled on each iteration otherwise). Anything else (other pages, other regions, jalr to
- *   an unknown target) leaves the function with the next pc.
- * - Each block first checks the budget (`left < n`: leave with code
- *   BUDGET_SHORT at its start so the engine interprets the last few) and
- *   then retires all n at once; an instruction that leaves early or traps
- *   corrects the count from its position.
- * - Loads and stores use the RAM views directly, with the same checks as the
- *   interpreter (and a data TLB probe when translation is on). Every call
- *   that may raise first sets `s.pc` and `s.retired`.
- * - After anything that may have rewritten code of this region (a store
- *   into a watched page, any slow path) the function checks `R.dead` and
- *   leaves at the next instruction, so self-modifying code takes effect at
- *   once, exactly as in the interpreter.
+ *   small loop instead of for the whole region. Anything else (other pages,
+ *   other regions, jalr to an unknown target) leaves the function.
+ * - Each block first checks the budget (`left < n`: leave with BudgetShort
+ *   at its start so the engine interprets the last few) and then retires all
+ *   n at once; an exit in the middle gives back what did not retire (`back`).
+ * - Only the fast paths are compiled: RAM loads and stores through the typed
+ *   views (with a data TLB probe when the region was compiled for translated
+ *   data accesses, `xl`), ALU, branches and jumps. Everything else (device
+ *   and misaligned accesses, TLB misses, CSR and system instructions,
+ *   atomics) leaves with `Interpret` at that instruction, and the engine
+ *   runs the rest of the block in the interpreter, which does it precisely.
+ *   A store into a page that holds decoded code leaves with the write done
+ *   and the code cache told at the exit.
+ * - Calls out of the region pass their link as `ret` to the region they
+ *   enter; when that one jumps to it (the return), it leaves to the caller's
+ *   activation, still waiting in its epilogue, instead of entering a new one.
+ * - Every exit path only assigns constants to locals and breaks to the one
+ *   epilogue: code V8 optimizes before a rare exit ever ran then needs no
+ *   type feedback for it (no deoptimization the first time it runs), and
+ *   the function stays small, so V8 compiles it quickly. Nothing in the body
+ *   can throw, so there is no try/catch.
  */
 import { OP_MASK, Op, RD_SINK } from '../ops';
 import { TLB_MASK } from '../tlb';
@@ -38,8 +44,13 @@ import type { PlannedBlock, RegionPlan } from './region-plan';
 export enum RegionExit {
   /** Continue at `s.pc` (dispatch again). */
   Next = 0,
-  /** `wfi` with nothing pending: the hart sleeps (`s.pc` is after it). */
-  Wfi = 1,
+  /**
+   * The instruction at `s.pc` is not compiled (a device or misaligned
+   * access, a TLB miss, a CSR or system instruction, an atomic, or the code
+   * after a store into a code page): the engine interprets from there to the
+   * end of the block.
+   */
+  Interpret = 1,
   /** The block at `s.pc` is longer than the remaining budget. */
   BudgetShort = 2,
   /**
@@ -48,9 +59,19 @@ export enum RegionExit {
    * without the dispatch loop's checks.
    */
   Chain = 3,
-  /** An `ecall` the kernel on the host takes (host-trap mode): `s.pc` is the `ecall`, the hart returns 'trap'. */
-  HostTrap = 4,
 }
+
+/**
+ * Label of a dry run through the epilogue: the engine calls each new region
+ * once with it (budget 0, `ret` = `vb`), which changes nothing but `s.pc`.
+ * V8 then has type feedback for the epilogue's arithmetic before it
+ * optimizes the function, typically while a hot loop runs before the region
+ * ever left: without it, the first exit of the optimized code deoptimizes it.
+ */
+export const WARM_LABEL = -1;
+
+/** `npc` value of an exit whose next pc is the absolute address in `va` (jalr). */
+const NPC_IN_VA = 0x7fff_ffff;
 
 /**
  * How many regions may be entered directly from one another before control
@@ -83,6 +104,12 @@ export interface CodegenTarget {
   readonly ramSize: number;
   /** For the function's name and comments. */
   readonly physicalPage: number;
+  /**
+   * Whether data accesses go through the data TLB (Sv32 on for the
+   * effective data privilege). Baked in: the engine enters the region only
+   * in that mode (see `Region.dataXlate`).
+   */
+  readonly dataXlate: boolean;
 }
 
 const reg = (r: number) => (r === 0 ? '0' : `r${r}`);
@@ -265,7 +292,6 @@ class RegionWriter {
   private readonly out: string[] = [];
   private readonly used = new Set<number>();
   private readonly written = new Set<number>();
-  private usesMemory = false;
   /** Label of the block being written when it is emitted as its own loop, else -1. */
   private loopLabel = -1;
 
@@ -277,13 +303,13 @@ class RegionWriter {
     for (const block of plan.blocks) {
       for (const slot of block.slots) {
         const op = page.op[slot]! & OP_MASK;
+        if (!compiled(op)) continue;
         const { reads, write } = operands(op, page.rd[slot]!, page.rs1[slot]!, page.rs2[slot]!);
         for (const r of reads) if (r !== 0) this.used.add(r);
         if (write !== 0) {
           this.used.add(write);
           this.written.add(write);
         }
-        if (LOADS[op] !== undefined || STORES[op] !== undefined) this.usesMemory = true;
       }
     }
   }
@@ -291,65 +317,66 @@ class RegionWriter {
   source(): string {
     const used = [...this.used].sort((a, b) => a - b);
     const written = [...this.written].sort((a, b) => a - b);
-    const writeBack = written.map((r) => `x[${r}] = r${r};`).join(' ');
     const o = this.out;
     o.push(`'use strict';`);
-    o.push(`return function region_${hex(this.target.physicalPage)}(L, vb, budget, depth) {`);
+    o.push(`return function region_${hex(this.target.physicalPage)}(L, vb, budget, depth, ret) {`);
     o.push(`let left = budget | 0;`);
     o.push(`const end = s.retired + left;`);
-    o.push(`let npc = 0, code = 0, va = 0, off = 0, k = 0;`);
-    if (this.usesMemory) {
-      o.push(`const xl = s.dataXlate, dt = s.dataTlb;`);
+    o.push(`let npc = 0, back = 0, code = 0, va = 0, off = 0, k = 0, ww = 0, lk = ret;`);
+    if (this.target.dataXlate) {
+      o.push(`const dt = s.dataTlb;`);
       o.push(`const rt = dt.read.tag, ro = dt.read.off, wt = dt.write.tag, wo = dt.write.off;`);
     }
     if (used.length > 0) o.push(`let ${used.map((r) => `r${r} = x[${r}]`).join(', ')};`);
     // Re-entered when a region this one chained to jumps back into it (a return).
     o.push(`for (;;) {`);
     o.push(`out: {`);
-    o.push(`try {`);
     o.push(`dispatch: for (;;) {`);
     o.push(`switch (L) {`);
     const blocks = this.plan.blocks;
     for (let b = 0; b < blocks.length; b++) this.block(blocks[b]!, blocks[b + 1]);
+    // Entered once at creation (see WARM_LABEL) to run the epilogue.
+    o.push(`case ${WARM_LABEL}: npc = 0; code = ${RegionExit.Chain}; break out;`);
     o.push(`default: throw new Error('internal: region entered at unknown label ' + L);`);
     o.push(`}`); // switch
-    o.push(`}`); // for
-    o.push(`} catch (e) { ${writeBack} throw e; }`);
+    o.push(`}`); // dispatch
     o.push(`}`); // out
-    o.push(writeBack);
-    o.push(`s.pc = (vb + npc) | 0;`);
+    // The one epilogue every exit goes through.
+    o.push(`left += back;`);
+    if (written.length > 0) o.push(written.map((r) => `x[${r}] = r${r};`).join(' '));
+    o.push(`s.pc = npc === ${NPC_IN_VA} ? va : (vb + npc) | 0;`);
     o.push(`s.retired = end - left;`);
-    // Jumps out go straight to the target's region, outside the try: a trap
-    // there must not write this region's (older) registers back.
-    o.push(`if (code !== ${RegionExit.Chain} || depth >= ${MAX_CHAIN_DEPTH}) return code;`);
-    o.push(`code = enter(s.pc, end - s.retired, depth + 1);`);
+    o.push(`if (ww !== 0) { w.notify(off, ww); return code; }`);
+    // Jumps out go straight to the target's region.
+    // A return to the region waiting for this one (its call's link) goes
+    // back to that activation instead of nesting another.
+    o.push(
+      `if (code !== ${RegionExit.Chain} || depth >= ${MAX_CHAIN_DEPTH} || s.pc === ret) return code;`,
+    );
+    o.push(`code = enter(s.pc, end - s.retired, depth + 1, lk);`);
+    o.push(`lk = ret;`);
     o.push(`if (code !== ${RegionExit.Chain} || R.dead) return code;`);
     o.push(`va = s.pc;`);
     o.push(`if ((va & -4096) !== vb || (k = lab[(va & 4095) >>> 1]) < 0) return code;`);
-    o.push(`L = k; left = end - s.retired; code = 0;`);
+    o.push(`L = k; left = end - s.retired; code = 0; back = 0;`);
     if (used.length > 0) o.push(`${used.map((r) => `r${r} = x[${r}];`).join(' ')}`);
     o.push(`}`); // re-entry loop
     o.push(`};`);
     return o.join('\n');
   }
 
-  /** Byte offset of a slot within the page, and the pc expression for it. */
-  private pcOf(slot: number): string {
-    return `(vb + ${slot << 1}) | 0`;
-  }
-
   /**
    * Code that continues at `slot` (a label of this region, or a region exit).
-   * Exits only assign constants: `npc` is the next pc's offset from `vb`, so
-   * an exit V8 has not seen run before needs no type feedback (no deopt).
+   * Exits only assign constants: `npc` is the next pc's offset from `vb`.
    */
-  private goto(slot: number, fallthroughLabel: number): string {
+  private goto(slot: number, fallthroughLabel: number, link = 0): string {
     const label = slot >= 0 && slot < this.plan.labelOf.length ? this.plan.labelOf[slot]! : -1;
     if (label >= 0) {
       if (label === this.loopLabel) return `continue self;`;
       return label === fallthroughLabel ? '' : `L = ${label}; continue dispatch;`;
     }
-    return `npc = ${slot << 1}; code = ${RegionExit.Chain}; break out;`;
+    const call = link !== 0 ? `lk = r${link}; ` : '';
+    return `npc = ${slot << 1}; ${call}code = ${RegionExit.Chain}; break out;`;
   }
 
   private block(block: PlannedBlock, following: PlannedBlock | undefined): void {
@@ -363,10 +390,9 @@ class RegionWriter {
       `if (left < ${n}) { npc = ${block.slot << 1}; code = ${RegionExit.BudgetShort}; break out; }`,
     );
     o.push(`left -= ${n};`);
-    for (let k = 0; k < n; k++) this.instruction(block, k, nextLabel);
-    const lastOp = this.page.op[block.slots[n - 1]!]! & OP_MASK;
-    const branchHandled = lastOp >= Op.BEQ && lastOp <= Op.BGEU;
-    if (block.next >= 0 && !branchHandled && !this.endsItself(lastOp)) {
+    let ends = false;
+    for (let k = 0; k < n && !ends; k++) ends = this.instruction(block, k, nextLabel);
+    if (!ends && block.next >= 0) {
       const t = this.goto(block.next, nextLabel);
       if (t !== '') o.push(t);
     }
@@ -383,39 +409,14 @@ class RegionWriter {
     return last + (this.page.imm[last]! >> 1) === block.slot;
   }
 
-  /** Terminators whose code already leaves or jumps on every path. */
-  private endsItself(op: number): boolean {
-    switch (op) {
-      case Op.ECALL:
-      case Op.EBREAK:
-      case Op.MRET:
-      case Op.SRET:
-      case Op.WFI:
-      case Op.SFENCE_VMA:
-      case Op.FENCE_I:
-      case Op.ILLEGAL:
-      case Op.JAL:
-      case Op.JALR:
-        return true;
-      default:
-        return false;
-    }
-  }
-
-  /** `s.pc`/`s.retired` for instruction `k` of a block of `n`, before a call that may raise. */
-  private precise(block: PlannedBlock, k: number): string {
+  /** Leaves before instruction `k` of `block` (not retired): the interpreter runs it. */
+  private interpret(block: PlannedBlock, k: number): string {
     const n = block.slots.length;
-    return `s.pc = ${this.pcOf(block.slots[k]!)}; s.retired = end - left - ${n - k};`;
+    return `{ npc = ${block.slots[k]! << 1}; back = ${n - k}; code = ${RegionExit.Interpret}; break out; }`;
   }
 
-  /** Leaves after instruction `k` (it retired), continuing at the instruction after it. */
-  private leaveAfter(block: PlannedBlock, k: number, after: number): string {
-    const n = block.slots.length;
-    const back = n - k - 1;
-    return `{ ${back > 0 ? `left += ${back}; ` : ''}npc = ${after << 1}; break out; }`;
-  }
-
-  private instruction(block: PlannedBlock, k: number, nextLabel: number): void {
+  /** Emits instruction `k` of `block`; true when its code leaves or jumps on every path. */
+  private instruction(block: PlannedBlock, k: number, nextLabel: number): boolean {
     const o = this.out;
     const p = this.page;
     const slot = block.slots[k]!;
@@ -430,40 +431,40 @@ class RegionWriter {
     const imm = p.imm[slot]!;
     const a = reg(rs1);
     const b = reg(rs2);
-    const dead = `if (R.dead) ${this.leaveAfter(block, k, after)}`;
 
     const alu = aluExpression(op, a, b, imm);
     if (alu !== undefined) {
       if (rd !== 0) o.push(`r${rd} = ${alu};`);
-      return;
+      return false;
     }
     const load = LOADS[op];
     if (load !== undefined) {
       this.memoryAddress(a, imm, 'rt', 'ro');
       const aligned = load.width === 1 ? '' : ` && (off & ${load.width - 1}) === 0`;
-      const slow = `${this.precise(block, k)} ${rd !== 0 ? `r${rd} = ` : ''}s.loadSlow(va, ${load.width}, ${load.signed}); ${dead}`;
+      const ok = `off < ${this.target.ramSize}${aligned}`;
+      const slow = this.interpret(block, k);
       if (rd !== 0) {
-        o.push(
-          `if (off < ${this.target.ramSize}${aligned}) r${rd} = ${load.view}[off${load.shift ? ` >>> ${load.shift}` : ''}];`,
-        );
-        o.push(`else { ${slow} }`);
+        o.push(`if (${ok}) r${rd} = ${load.view}[off${load.shift ? ` >>> ${load.shift}` : ''}];`);
+        o.push(`else ${slow}`);
       } else {
-        o.push(`if (!(off < ${this.target.ramSize}${aligned})) { ${slow} }`);
+        o.push(`if (!(${ok})) ${slow}`);
       }
-      return;
+      return false;
     }
     const store = STORES[op];
     if (store !== undefined) {
       this.memoryAddress(a, imm, 'wt', 'wo');
       const aligned = store.width === 1 ? '' : ` && (off & ${store.width - 1}) === 0`;
-      const leave = this.leaveAfter(block, k, after);
-      o.push(`if (off < ${this.target.ramSize}${aligned}) {`);
+      const n = block.slots.length;
+      o.push(`if (!(off < ${this.target.ramSize}${aligned})) ${this.interpret(block, k)}`);
       o.push(`${store.view}[off${store.shift ? ` >>> ${store.shift}` : ''}] = ${b};`);
-      o.push(`if (cf[off >>> 12] !== 0) { w.notify(off, ${store.width}); ${dead} }`);
+      // A page holding decoded code: the epilogue tells the code cache, and
+      // the rest of the block runs in the interpreter, which sees any change.
+      const back = n - k - 1;
       o.push(
-        `} else { ${this.precise(block, k)} if (s.storeSlow(va, ${store.width}, ${b})) ${leave} ${dead} }`,
+        `if (cf[off >>> 12] !== 0) { npc = ${after << 1}; back = ${back}; ww = ${store.width}; code = ${back > 0 ? RegionExit.Interpret : RegionExit.Next}; break out; }`,
       );
-      return;
+      return false;
     }
     const branch = BRANCH_CONDITIONS[op];
     if (branch !== undefined) {
@@ -471,102 +472,32 @@ class RegionWriter {
       o.push(`if (${branch(a, b)}) { ${taken} }`);
       const t = this.goto(block.next, nextLabel);
       if (t !== '') o.push(t);
-      return;
+      return true;
     }
     switch (op) {
       case Op.AUIPC:
         if (rd !== 0) o.push(`r${rd} = (vb + ${(slot << 1) + imm}) | 0;`);
-        return;
-      case Op.JAL: {
+        return false;
+      case Op.JAL:
         if (rd !== 0) o.push(`r${rd} = (vb + ${after << 1}) | 0;`);
-        o.push(this.goto(slot + (imm >> 1), -1));
-        return;
-      }
-      case Op.JALR: {
+        o.push(this.goto(slot + (imm >> 1), -1, rd));
+        return true;
+      case Op.JALR:
         o.push(`va = (${a} + ${imm}) & -2;`);
         if (rd !== 0) o.push(`r${rd} = (vb + ${after << 1}) | 0;`);
         // Returns and indirect jumps into this region stay inside it.
         o.push(
-          `if ((va & -4096) === vb) { k = lab[(va & 4095) >>> 1]; if (k >= 0) { L = k; continue dispatch; } }`,
+          `if ((va & -4096) === vb && (k = lab[(va & 4095) >>> 1]) >= 0) { L = k; continue dispatch; }`,
         );
-        o.push(`npc = (va - vb) | 0; code = ${RegionExit.Chain}; break out;`);
-        return;
-      }
+        o.push(`npc = ${NPC_IN_VA}; ${rd !== 0 ? `lk = r${rd}; ` : ''}code = ${RegionExit.Chain}; break out;`);
+        return true;
       case Op.FENCE:
-        return;
-      case Op.LR_W:
-        o.push(
-          `${this.precise(block, k)} ${rd !== 0 ? `r${rd} = ` : ''}s.loadReserved(${a}); ${dead}`,
-        );
-        return;
-      case Op.SC_W:
-        o.push(
-          `${this.precise(block, k)} ${rd !== 0 ? `r${rd} = ` : ''}s.storeConditional(${a}, ${b});`,
-        );
-        o.push(`if (s.checkStop || R.dead) ${this.leaveAfter(block, k, after)}`);
-        return;
-      case Op.FENCE_I:
-        o.push(`s.fenceI(); npc = ${after << 1}; break out;`);
-        return;
-      case Op.ECALL: {
-        // To the host without throwing: a system call of a guest component is the common case.
-        const back = block.slots.length - k;
-        o.push(
-          `${this.precise(block, k)} if (s.ecallToHost()) { left += ${back}; npc = ${slot << 1}; code = ${RegionExit.HostTrap}; break out; } s.ecall();`,
-        );
-        return;
-      }
-      case Op.EBREAK: {
-        const sync = `${this.written.has(10) ? 'x[10] = r10; ' : ''}${this.written.has(11) ? 'x[11] = r11; ' : ''}`;
-        o.push(`${this.precise(block, k)} ${sync}`);
-        o.push(
-          `if (s.ebreak(${this.pcOf(slot)}, ${code < 0x80})) { r10 = x[10]; npc = ${(slot << 1) + 4}; break out; }`,
-        );
-        return;
-      }
-      case Op.MRET:
-      case Op.SRET:
-        o.push(
-          `${this.precise(block, k)} s.${op === Op.MRET ? 'mret' : 'sret'}(); npc = (s.pc - vb) | 0; break out;`,
-        );
-        return;
-      case Op.WFI:
-        o.push(`${this.precise(block, k)} if (s.wfi()) code = ${RegionExit.Wfi};`);
-        o.push(`npc = ${after << 1}; break out;`);
-        return;
-      case Op.SFENCE_VMA:
-        o.push(`${this.precise(block, k)} s.sfenceVma(${imm}); npc = ${after << 1}; break out;`);
-        return;
-      case Op.CSRRW:
-      case Op.CSRRS:
-      case Op.CSRRC:
-      case Op.CSRRWI:
-      case Op.CSRRSI:
-      case Op.CSRRCI: {
-        const immediate = op >= Op.CSRRWI;
-        const sync =
-          !immediate && rs1 !== 0 && this.written.has(rs1) ? `x[${rs1}] = r${rs1}; ` : '';
-        const reload = rd !== 0 ? `r${rd} = x[${rd}]; ` : '';
-        o.push(`${this.precise(block, k)} ${sync}`);
-        // A write may change interrupts, translation or counters: leave so the engine looks again.
-        o.push(
-          `if (s.csrInstruction(${op}, ${imm}, ${rs1}, ${rdRaw})) { ${reload}npc = ${after << 1}; break out; }`,
-        );
-        if (reload !== '') o.push(reload);
-        return;
-      }
-      case Op.ILLEGAL:
-        o.push(`${this.precise(block, k)} s.illegal(${imm});`);
-        return;
+        return false;
       default:
-        if (op >= Op.AMOSWAP_W && op <= Op.AMOMAXU_W) {
-          o.push(
-            `${this.precise(block, k)} ${rd !== 0 ? `r${rd} = ` : ''}s.amo(${op}, ${a}, ${b});`,
-          );
-          o.push(`if (s.checkStop || R.dead) ${this.leaveAfter(block, k, after)}`);
-          return;
-        }
-        throw new Error(`internal: no code generator for op ${op} at slot ${slot}`);
+        // CSR and system instructions, atomics, illegal encodings: precise
+        // in the interpreter, and rare in hot code.
+        o.push(this.interpret(block, k));
+        return true;
     }
   }
 
@@ -574,7 +505,23 @@ class RegionWriter {
   private memoryAddress(base: string, imm: number, tag: string, offs: string): void {
     this.out.push(`va = ${base === '0' ? `${imm | 0}` : `(${base} + ${imm}) | 0`};`);
     this.out.push(
-      `off = xl ? (${tag}[k = (va >>> 12) & ${TLB_MASK}] === va >>> 12 ? (va + ${offs}[k]) >>> 0 : 4294967295) : (va - ${this.target.ramBase}) >>> 0;`,
+      this.target.dataXlate
+        ? `off = ${tag}[k = (va >>> 12) & ${TLB_MASK}] === va >>> 12 ? (va + ${offs}[k]) >>> 0 : 4294967295;`
+        : `off = (va - ${this.target.ramBase}) >>> 0;`,
     );
   }
+}
+
+/** Ops the region code does itself; the rest leave to the interpreter. */
+function compiled(op: number): boolean {
+  return (
+    aluExpression(op, 'a', 'b', 0) !== undefined ||
+    LOADS[op] !== undefined ||
+    STORES[op] !== undefined ||
+    BRANCH_CONDITIONS[op] !== undefined ||
+    op === Op.AUIPC ||
+    op === Op.JAL ||
+    op === Op.JALR ||
+    op === Op.FENCE
+  );
 }

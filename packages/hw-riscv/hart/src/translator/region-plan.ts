@@ -58,7 +58,7 @@ export interface PlanSource {
 }
 
 /** Instruction cap per region: keeps each function well inside what V8 optimizes quickly. */
-export const MAX_REGION_INSTRUCTIONS = 64;
+export const MAX_REGION_INSTRUCTIONS = 256;
 
 const LAST_SLOT = PAGE_SLOTS - 1;
 

@@ -10,11 +10,13 @@ import type { RegionExit } from './codegen';
 /** A compiled region: generated function plus its label table. */
 export interface Region {
   /** Runs the region entered at `label`; see `codegen.ts`. */
-  readonly fn: (label: number, vb: number, budget: number, depth: number) => RegionExit;
+  readonly fn: (label: number, vb: number, budget: number, depth: number, ret: number) => RegionExit;
   /** Label per slot (-1: none); shared with the generated code for `jalr`. */
   readonly labelOf: Int16Array;
   /** Instructions compiled into it. */
   readonly instructions: number;
+  /** The data-translation mode its memory accesses were compiled for; entered only in it. */
+  readonly dataXlate: boolean;
   /** Set when the code it came from was written, the cache was flushed, or a merged region replaced it. */
   dead: boolean;
 }

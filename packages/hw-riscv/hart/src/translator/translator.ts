@@ -29,7 +29,7 @@ import { mulh, mulhsu, mulhu } from '../muldiv';
 import { OP_MASK, Op } from '../ops';
 import { type HartState, TRAP } from '../state';
 import { tlbLookup } from '../tlb';
-import { FACTORY_PARAMS, generateRegion, RegionExit } from './codegen';
+import { FACTORY_PARAMS, generateRegion, RegionExit, WARM_LABEL } from './codegen';
 import { isTerminator, MAX_REGION_INSTRUCTIONS, planRegion } from './region-plan';
 import {
   LABEL_BITS,
@@ -83,7 +83,16 @@ const MID_BLOCK_FACTOR = 16;
 /** Invalidations after which a page's threshold stops growing. */
 const MAX_BACKOFF = 10;
 const LAST_SLOT = PAGE_SLOTS - 1;
+/**
+ * Dry runs through a new region's epilogue (see WARM_LABEL): V8 allocates a
+ * function's feedback vector only after its calls used up a budget that
+ * grows with the function's size (about a hundred calls for a region of a
+ * few hundred instructions on Node 20); what runs before records nothing.
+ */
+const WARM_CALLS = 256;
 const NO_RAM = 0xffff_ffff;
+/** `ret` of a region entered from the dispatch loop: no caller waits (pcs are even). */
+const NO_RETURN = -1;
 
 export class Translator implements ExecutionEngine {
   readonly tier: ExecutionTier = 'translator';
@@ -104,8 +113,12 @@ export class Translator implements ExecutionEngine {
   /** Per RAM page: how many times its compiled code was thrown away (threshold doubling). */
   private readonly backoff: Uint8Array;
   /** What a region calls to continue in another one (see `chain`); one closure for all. */
-  private readonly enterChained = (pc: number, left: number, depth: number): RegionExit =>
-    this.chain(pc, left, depth);
+  private readonly enterChained = (
+    pc: number,
+    left: number,
+    depth: number,
+    ret: number,
+  ): RegionExit => this.chain(pc, left, depth, ret);
 
   constructor(
     readonly state: HartState,
@@ -164,6 +177,9 @@ export class Translator implements ExecutionEngine {
     // The first dispatch resumes where the last run stopped, usually inside a
     // block (the budget ran out there): not a sign that the slot is hot.
     let resuming = true;
+    // The last region left at an instruction it does not compile: the
+    // interpreter runs the rest of that block, uncounted.
+    let interpret = false;
     for (;;) {
       if (s.checkStop) {
         s.checkStop = false;
@@ -173,41 +189,57 @@ export class Translator implements ExecutionEngine {
       const left = end - s.retired;
       if (left <= 0) return 'budget';
       const pc = s.pc;
-      let off: number;
-      if (s.fetchXlate) {
-        const t = s.fetchTlb.exec;
-        off = tlbLookup(t.tag, t.off, pc);
-        if (off === NO_RAM) off = s.fetchRamOffset(pc);
-      } else {
-        off = (pc - ramBase) >>> 0;
-        if (off >= ramSize) off = s.fetchRamOffset(pc); // raises the fetch fault
-      }
-      const ramPage = off >>> 12;
-      const slot = (off & 4095) >>> 1;
-      let tp = pages[ramPage];
-      if (tp !== undefined) {
-        const e = tp.entry[slot]!;
-        if (e >= 0) {
-          const region = tp.regions[e >>> LABEL_BITS]!;
-          resuming = false;
-          const exit = region.fn(e & LABEL_MASK, pc & -4096, Math.min(left, MAX_REGION_BUDGET), 0);
-          if (exit === RegionExit.Next || exit === RegionExit.Chain) continue;
-          if (exit === RegionExit.Wfi) return 'wfi';
-          if (exit === RegionExit.HostTrap) return 'trap';
-          // The next block is longer than what is left: the interpreter finishes exactly.
-          const rest = end - s.retired;
-          return rest > 0 ? this.interpreter.run(rest) : 'budget';
+      if (!interpret) {
+        let off: number;
+        if (s.fetchXlate) {
+          const t = s.fetchTlb.exec;
+          off = tlbLookup(t.tag, t.off, pc);
+          if (off === NO_RAM) off = s.fetchRamOffset(pc);
+        } else {
+          off = (pc - ramBase) >>> 0;
+          if (off >= ramSize) off = s.fetchRamOffset(pc); // raises the fetch fault
         }
-      } else {
-        tp = this.pageFor(ramPage);
+        const ramPage = off >>> 12;
+        const slot = (off & 4095) >>> 1;
+        let tp = pages[ramPage];
+        if (tp !== undefined) {
+          const e = tp.entry[slot]!;
+          if (e >= 0) {
+            const region = tp.regions[e >>> LABEL_BITS]!;
+            if (region.dataXlate === s.dataXlate) {
+              resuming = false;
+              const exit = region.fn(
+                e & LABEL_MASK,
+                pc & -4096,
+                Math.min(left, MAX_REGION_BUDGET),
+                0,
+                NO_RETURN,
+              );
+              if (exit === RegionExit.Interpret) interpret = true;
+              else if (exit === RegionExit.BudgetShort) {
+                // The next block is longer than what is left: the interpreter finishes exactly.
+                const rest = end - s.retired;
+                return rest > 0 ? this.interpreter.run(rest) : 'budget';
+              }
+              continue;
+            }
+            // Compiled for the other data-translation mode: interpreted here.
+            interpret = true;
+          }
+        } else {
+          tp = this.pageFor(ramPage);
+        }
+        if (!interpret) {
+          const insideBlock = tp.covered[slot] !== 0;
+          if (tp.entry[slot] === NO_ENTRY && !(resuming && insideBlock)) {
+            const count = tp.counts[slot]! + 1;
+            tp.counts[slot] = count;
+            if (count > this.threshold(ramPage, insideBlock) && this.compile(pc, ramPage, slot))
+              continue;
+          }
+        }
       }
-      const insideBlock = tp.covered[slot] !== 0;
-      if (tp.entry[slot] === NO_ENTRY && !(resuming && insideBlock)) {
-        const count = tp.counts[slot]! + 1;
-        tp.counts[slot] = count;
-        if (count > this.threshold(ramPage, insideBlock) && this.compile(pc, ramPage, slot))
-          continue;
-      }
+      interpret = false;
       resuming = false;
       this.stats.interpretedBlocks++;
       const n = this.coldBlockLength(pc);
@@ -218,12 +250,13 @@ export class Translator implements ExecutionEngine {
 
   /**
    * Runs the compiled code at `pc` for a region that jumped there (exit
-   * `Chain`), with the budget `left` and its nesting `depth`. Nothing the
+   * `Chain`), with the budget `left`, its nesting `depth` and the return
+   * address its caller waits for (`ret`). Nothing the
    * dispatch loop checks can have changed since it entered the first
    * region, so only the lookup remains; anything not compiled (or a TLB
    * miss, or no budget) goes back to the loop, still with `Chain`.
    */
-  private chain(pc: number, left: number, depth: number): RegionExit {
+  private chain(pc: number, left: number, depth: number, ret: number): RegionExit {
     const s = this.state;
     if (left <= 0) return RegionExit.Chain;
     let off: number;
@@ -239,12 +272,15 @@ export class Translator implements ExecutionEngine {
     if (tp === undefined) return RegionExit.Chain;
     const e = tp.entry[(off & 4095) >>> 1]!;
     if (e < 0) return RegionExit.Chain;
+    const region = tp.regions[e >>> LABEL_BITS]!;
+    if (region.dataXlate !== s.dataXlate) return RegionExit.Chain;
     this.stats.chained++;
-    return tp.regions[e >>> LABEL_BITS]!.fn(
+    return region.fn(
       e & LABEL_MASK,
       pc & -4096,
       Math.min(left, MAX_REGION_BUDGET),
       depth,
+      ret,
     );
   }
 
@@ -324,11 +360,13 @@ export class Translator implements ExecutionEngine {
       ramBase: s.ramBase,
       ramSize: s.ramSize,
       physicalPage: s.ramBaseU + ramPage * 4096,
+      dataXlate: s.dataXlate,
     });
     const region: Region = {
       fn: notCompiledYet,
       labelOf: plan.labelOf,
       instructions: plan.instructions,
+      dataXlate: s.dataXlate,
       dead: false,
     };
     const factory = new Function(...FACTORY_PARAMS, code) as (...args: unknown[]) => Region['fn'];
@@ -349,6 +387,9 @@ export class Translator implements ExecutionEngine {
       mulhu,
       this.enterChained,
     );
+    const pcBefore = s.pc;
+    for (let i = 0; i < WARM_CALLS; i++) region.fn(WARM_LABEL, vpage, 0, 0, vpage);
+    s.pc = pcBefore;
     if (merge) tp.replaceAll(region, plan.covered);
     else tp.add(region, plan.covered);
     const st = this.stats;
