@@ -489,7 +489,9 @@ class RegionWriter {
         o.push(
           `if ((va & -4096) === vb && (k = lab[(va & 4095) >>> 1]) >= 0) { L = k; continue dispatch; }`,
         );
-        o.push(`npc = ${NPC_IN_VA}; ${rd !== 0 ? `lk = r${rd}; ` : ''}code = ${RegionExit.Chain}; break out;`);
+        o.push(
+          `npc = ${NPC_IN_VA}; ${rd !== 0 ? `lk = r${rd}; ` : ''}code = ${RegionExit.Chain}; break out;`,
+        );
         return true;
       case Op.FENCE:
         return false;

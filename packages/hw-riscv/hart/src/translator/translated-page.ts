@@ -10,7 +10,13 @@ import type { RegionExit } from './codegen';
 /** A compiled region: generated function plus its label table. */
 export interface Region {
   /** Runs the region entered at `label`; see `codegen.ts`. */
-  readonly fn: (label: number, vb: number, budget: number, depth: number, ret: number) => RegionExit;
+  readonly fn: (
+    label: number,
+    vb: number,
+    budget: number,
+    depth: number,
+    ret: number,
+  ) => RegionExit;
   /** Label per slot (-1: none); shared with the generated code for `jalr`. */
   readonly labelOf: Int16Array;
   /** Instructions compiled into it. */

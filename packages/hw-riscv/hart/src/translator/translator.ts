@@ -275,13 +275,7 @@ export class Translator implements ExecutionEngine {
     const region = tp.regions[e >>> LABEL_BITS]!;
     if (region.dataXlate !== s.dataXlate) return RegionExit.Chain;
     this.stats.chained++;
-    return region.fn(
-      e & LABEL_MASK,
-      pc & -4096,
-      Math.min(left, MAX_REGION_BUDGET),
-      depth,
-      ret,
-    );
+    return region.fn(e & LABEL_MASK, pc & -4096, Math.min(left, MAX_REGION_BUDGET), depth, ret);
   }
 
   /**
