@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "finish.h"
+#include "rounds.h"
 
 #ifndef ROUNDS
 #define ROUNDS 120
@@ -110,8 +111,9 @@ static void sha256(const uint8_t *data, size_t n, uint8_t out[32])
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	const int rounds = bench_rounds(argc, argv, ROUNDS);
 	/* known answer first: SHA-256("abc") */
 	uint8_t digest[32];
 	sha256((const uint8_t *)"abc", 3, digest);
@@ -125,13 +127,13 @@ int main(void)
 		buffer[i] = (uint8_t)(x >> 24);
 	}
 	uint32_t crc = 0;
-	for (int r = 0; r < ROUNDS; r++) {
+	for (int r = 0; r < rounds; r++) {
 		crc = crc32(buffer, BUFFER, crc);
 		sha256(buffer, BUFFER, digest);
 		/* feed the digest back so every round depends on the last */
 		memcpy(buffer + (r * 32) % (BUFFER - 32), digest, 32);
 	}
-	printf("hash: %d rounds over %d bytes: crc32 %08lx sha256 ", ROUNDS, BUFFER, (unsigned long)crc);
+	printf("hash: %d rounds over %d bytes: crc32 %08lx sha256 ", rounds, BUFFER, (unsigned long)crc);
 	for (int i = 0; i < 32; i++)
 		printf("%02x", digest[i]);
 	printf("\n");

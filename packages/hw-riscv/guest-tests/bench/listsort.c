@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "finish.h"
+#include "rounds.h"
 
 #ifndef ROUNDS
 #define ROUNDS 1000
@@ -220,14 +221,15 @@ static uint16_t state_kernel(uint16_t crc)
 	return crc;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	const int rounds = bench_rounds(argc, argv, ROUNDS);
 	uint16_t crc = 0;
-	for (int r = 0; r < ROUNDS; r++) {
+	for (int r = 0; r < rounds; r++) {
 		crc = list_kernel((uint32_t)r * 7919u + 1u, crc);
 		crc = matrix_kernel((int16_t)(r & 15), crc);
 		crc = state_kernel(crc);
 	}
-	printf("listsort: %d rounds, crc %04x, mc[3][5]=%ld\n", ROUNDS, crc, (long)mc[3][5]);
+	printf("listsort: %d rounds, crc %04x, mc[3][5]=%ld\n", rounds, crc, (long)mc[3][5]);
 	finish(0);
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "finish.h"
+#include "rounds.h"
 
 #ifndef ROUNDS
 #define ROUNDS 100
@@ -41,8 +42,9 @@ static void multiply_transposed(void)
 		}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	const int rounds = bench_rounds(argc, argv, ROUNDS);
 	uint32_t x = 7;
 	for (int i = 0; i < N; i++)
 		for (int j = 0; j < N; j++) {
@@ -52,7 +54,7 @@ int main(void)
 			b[i][j] = (int32_t)(x >> 16) % 200 - 100;
 		}
 	uint32_t sum = 0;
-	for (int r = 0; r < ROUNDS; r++) {
+	for (int r = 0; r < rounds; r++) {
 		multiply();
 		multiply_transposed();
 		for (int i = 0; i < N; i++)
@@ -62,7 +64,7 @@ int main(void)
 				a[i][j] = c[i][j] % 97;
 			}
 	}
-	printf("matmul: %d rounds of %dx%d, checksum %08lx, c[0][0]=%ld c[%d][%d]=%ld\n", ROUNDS, N, N,
+	printf("matmul: %d rounds of %dx%d, checksum %08lx, c[0][0]=%ld c[%d][%d]=%ld\n", rounds, N, N,
 	       (unsigned long)sum, (long)c[0][0], N - 1, N - 1, (long)c[N - 1][N - 1]);
 	finish(0);
 }

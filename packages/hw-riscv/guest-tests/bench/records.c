@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "finish.h"
+#include "rounds.h"
 
 #ifndef ROUNDS
 #define ROUNDS 600000
@@ -95,8 +96,9 @@ static int compute(int a, int b)
 	return c ^ (c >> 3);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	const int rounds = bench_rounds(argc, argv, ROUNDS);
 	first.link = &second;
 	first.color = RED;
 	first.number = 40;
@@ -105,7 +107,7 @@ int main(void)
 	strcpy(text_a, "THE FIRST FIXED-SIZE STRING");
 
 	uint32_t sum = 0;
-	for (int run = 1; run <= ROUNDS; run++) {
+	for (int run = 1; run <= rounds; run++) {
 		int a = run % 40 + 2, b = 3, c;
 		strcpy(text_b, (run & 1) ? "THE SECOND FIXED-SIZE STRING" : "THE FIRST FIXED-SIZE STRINGS");
 		flag = !strings_order(text_a, text_b);
@@ -124,7 +126,7 @@ int main(void)
 		sum = sum * 3u + (uint32_t)first.number + (uint32_t)second.weight + (uint32_t)flag;
 		sum ^= (uint32_t)text_b[run % 28] << (run % 24);
 	}
-	printf("records: %d rounds, sum %08lx, first.number=%d second.number=%d grid=%d line=%d label=%s\n", ROUNDS,
+	printf("records: %d rounds, sum %08lx, first.number=%d second.number=%d grid=%d line=%d label=%s\n", rounds,
 	       (unsigned long)sum, first.number, second.number, grid[8][7], line[37], second.label);
 	finish(0);
 }
