@@ -93,6 +93,36 @@ describe('hotness', () => {
     expect(translator(t).isCompiled(p.address('fn'))).toBe(true);
     expect(translator(t).isCompiled(p.address('loop'))).toBe(true);
   });
+
+  it('runs a loop of several blocks entered in its middle (a rotated loop) with exits from each block', () => {
+    // per iteration: a0 += 3, a2 counts odd a1; leaves early once a0 reaches `limit`
+    const rotated = (limit: number) => {
+      const p = new Program();
+      p.li(10, 0).li(11, 1000).li(12, 0).li(13, limit);
+      p.ref('cond', (o) => a.jal(0, o));
+      p.label('top').emit(a.addi(10, 10, 3));
+      p.ref('out', (o) => a.bge(10, 13, o));
+      p.emit(a.andi(5, 11, 1));
+      p.ref('cond', (o) => a.beq(5, 0, o));
+      p.emit(a.addi(12, 12, 1));
+      p.label('cond').emit(a.addi(11, 11, -1));
+      p.ref('top', (o) => a.bne(11, 0, o));
+      p.label('out');
+      return halt(p);
+    };
+    for (const [limit, a0] of [
+      [1500, 1500],
+      [100_000, 2997],
+    ] as const) {
+      const p = rotated(limit);
+      const { t, i } = twins(p, 4);
+      expect(t.run(100_000)).toBe('halt');
+      expect(i.run(100_000)).toBe('halt');
+      expect(snapshot(t)).toEqual(snapshot(i));
+      expect(t.hart.x[10]).toBe(a0);
+      expect(translator(t).isCompiled(p.address('top'))).toBe(true);
+    }
+  });
 });
 
 describe('chaining', () => {

@@ -11,10 +11,10 @@
  *   writes to x0 are dropped.
  * - `dispatch: for (;;) switch (L)`: each block is a case; jumps to blocks
  *   of the region set `L` and `continue dispatch`, fall-throughs to the next
- *   case in address order fall through. A block that jumps back to its own
- *   start (most hot loops of compiled C) is its own inner `for (;;)`: the
- *   back edge then skips the switch, and V8 allocates registers for that
- *   small loop instead of for the whole region. Anything else (other pages,
+ *   case in address order fall through. Blocks that fall through to one
+ *   another and jump back to the first (most hot loops of compiled C) are
+ *   their own inner `for (;;)`: the back edge then skips the switch, and V8
+ *   allocates registers for that small loop instead of for the whole region. Anything else (other pages,
  *   other regions, jalr to an unknown target) leaves the function.
  * - Each block first checks the budget (`left < n`: leave with BudgetShort
  *   at its start so the engine interprets the last few) and then retires all
@@ -78,6 +78,10 @@ const NPC_IN_VA = 0x7fff_ffff;
  * goes back to the dispatch loop (each one is a JavaScript stack frame).
  */
 export const MAX_CHAIN_DEPTH = 16;
+
+/** Longest loop of consecutive blocks emitted as one JS loop (see `emitCase`). */
+const MAX_LOOP_BLOCKS = 8;
+const MAX_LOOP_INSTRUCTIONS = 192;
 
 /** Names the generated factory receives, in order (see `compileRegion`). */
 export const FACTORY_PARAMS = [
@@ -334,7 +338,7 @@ class RegionWriter {
     o.push(`dispatch: for (;;) {`);
     o.push(`switch (L) {`);
     const blocks = this.plan.blocks;
-    for (let b = 0; b < blocks.length; b++) this.block(blocks[b]!, blocks[b + 1]);
+    for (let b = 0; b < blocks.length; b++) this.emitCase(b);
     // Entered once at creation (see WARM_LABEL) to run the epilogue.
     o.push(`case ${WARM_LABEL}: npc = 0; code = ${RegionExit.Chain}; break out;`);
     o.push(`default: throw new Error('internal: region entered at unknown label ' + L);`);
@@ -379,13 +383,49 @@ class RegionWriter {
     return `npc = ${slot << 1}; ${call}code = ${RegionExit.Chain}; break out;`;
   }
 
-  private block(block: PlannedBlock, following: PlannedBlock | undefined): void {
+  /**
+   * The case of block `b`. When blocks b..e (consecutive, each falling
+   * through to the next) end with a jump back to b, the case is that loop
+   * as its own `for (;;)`: the back edge then skips the label switch, and V8
+   * allocates registers for the loop alone instead of for the whole region.
+   * Blocks b+1..e keep cases of their own for entries from elsewhere.
+   */
+  private emitCase(b: number): void {
+    const blocks = this.plan.blocks;
+    const block = blocks[b]!;
+    const o = this.out;
+    o.push(`case ${block.label}: // ${hex(block.slot << 1)}`);
+    const end = this.loopEnd(b);
+    if (end < 0) {
+      this.body(block, blocks[b + 1]?.label ?? -1);
+      return;
+    }
+    this.loopLabel = block.label;
+    o.push(`self: for (;;) {`);
+    for (let k = b; k <= end; k++) this.body(blocks[k]!, k < end ? blocks[k + 1]!.label : -1);
+    o.push(`break self;`, `}`);
+    this.loopLabel = -1;
+  }
+
+  /** Index of the last block of the loop starting at block `b` (see `emitCase`), or -1. */
+  private loopEnd(b: number): number {
+    const blocks = this.plan.blocks;
+    const head = blocks[b]!.slot;
+    let instructions = 0;
+    for (let k = b; k < blocks.length && k < b + MAX_LOOP_BLOCKS; k++) {
+      const block = blocks[k]!;
+      instructions += block.slots.length;
+      if (instructions > MAX_LOOP_INSTRUCTIONS) return -1;
+      if (this.jumpsTo(block, head)) return k;
+      if (block.next < 0 || blocks[k + 1]?.slot !== block.next) return -1;
+    }
+    return -1;
+  }
+
+  /** Block code (budget, instructions, the jump to where it continues); `nextLabel` is what follows it in the source. */
+  private body(block: PlannedBlock, nextLabel: number): void {
     const o = this.out;
     const n = block.slots.length;
-    const nextLabel = following?.label ?? -1;
-    o.push(`case ${block.label}: // ${hex(block.slot << 1)}`);
-    this.loopLabel = this.jumpsToItself(block) ? block.label : -1;
-    if (this.loopLabel >= 0) o.push(`self: for (;;) {`);
     o.push(
       `if (left < ${n}) { npc = ${block.slot << 1}; code = ${RegionExit.BudgetShort}; break out; }`,
     );
@@ -396,17 +436,15 @@ class RegionWriter {
       const t = this.goto(block.next, nextLabel);
       if (t !== '') o.push(t);
     }
-    if (this.loopLabel >= 0) o.push(`break self;`, `}`);
-    this.loopLabel = -1;
   }
 
-  /** Whether the block's last instruction is a branch or `jal` (no link) back to its first. */
-  private jumpsToItself(block: PlannedBlock): boolean {
+  /** Whether the block's last instruction is a branch or `jal` (no link) to `slot`. */
+  private jumpsTo(block: PlannedBlock, slot: number): boolean {
     const last = block.slots[block.slots.length - 1]!;
     const op = this.page.op[last]! & OP_MASK;
     const linkless = op === Op.JAL && (this.page.rd[last] === 0 || this.page.rd[last] === RD_SINK);
     if (!((op >= Op.BEQ && op <= Op.BGEU) || linkless)) return false;
-    return last + (this.page.imm[last]! >> 1) === block.slot;
+    return last + (this.page.imm[last]! >> 1) === slot;
   }
 
   /** Leaves before instruction `k` of `block` (not retired): the interpreter runs it. */

@@ -30,7 +30,7 @@ import { OP_MASK, Op } from '../ops';
 import { type HartState, TRAP } from '../state';
 import { tlbLookup } from '../tlb';
 import { FACTORY_PARAMS, generateRegion, RegionExit, WARM_LABEL } from './codegen';
-import { isTerminator, MAX_REGION_INSTRUCTIONS, planRegion } from './region-plan';
+import { isTerminator, planRegion } from './region-plan';
 import {
   LABEL_BITS,
   LABEL_MASK,
@@ -80,6 +80,8 @@ const MAX_REGION_BUDGET = 0x3fff_ffff;
 const MAX_COLD_BLOCK = 64;
 /** How much hotter an entry into the middle of a compiled block must be. */
 const MID_BLOCK_FACTOR = 16;
+/** A page's regions are merged into one new region only while they are smaller than this. */
+const MAX_MERGED_INSTRUCTIONS = 256;
 /** Invalidations after which a page's threshold stops growing. */
 const MAX_BACKOFF = 10;
 const LAST_SLOT = PAGE_SLOTS - 1;
@@ -340,11 +342,12 @@ export class Translator implements ExecutionEngine {
       taken: (i: number) => tp.entry[i] === NOT_COMPILABLE,
       executed: (i: number) => tp.counts[i] !== 0 || tp.entry[i]! >= 0,
     };
-    // One region per page while it stays small: calls, returns and loops
-    // between its blocks then never leave the function. Past the cap, a new
-    // region of its own, entered here.
+    // One region per page while it stays under the cap: calls, returns and
+    // loops between its blocks then never leave the function. Past that, a
+    // new region of its own, entered here (replacing a big region V8 has
+    // optimized would start V8's warm-up of all its code over).
     const existing = tp.blockStarts();
-    const merge = existing.instructions < MAX_REGION_INSTRUCTIONS;
+    const merge = existing.instructions < MAX_MERGED_INSTRUCTIONS;
     const plan = merge ? planRegion(source, [slot, ...existing.slots]) : planRegion(source, [slot]);
     if (plan === undefined) {
       tp.markNotCompilable(slot);
