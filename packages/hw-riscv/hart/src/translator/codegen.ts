@@ -326,7 +326,9 @@ class RegionWriter {
     o.push(`return function region_${hex(this.target.physicalPage)}(L, vb, budget, depth, ret) {`);
     o.push(`let left = budget | 0;`);
     o.push(`const end = s.retired + left;`);
-    o.push(`let npc = 0, back = 0, code = 0, va = 0, off = 0, k = 0, ww = 0, lk = ret;`);
+    // `off`, `t` and `j` are temporaries of one memory access: dead at every exit.
+    o.push(`let npc = 0, back = 0, code = 0, va = 0, k = 0, ww = 0, wa = 0, lk = ret;`);
+    o.push(`let off = 0, t = 0, j = 0;`);
     if (this.target.dataXlate) {
       o.push(`const dt = s.dataTlb;`);
       o.push(`const rt = dt.read.tag, ro = dt.read.off, wt = dt.write.tag, wo = dt.write.off;`);
@@ -350,7 +352,7 @@ class RegionWriter {
     if (written.length > 0) o.push(written.map((r) => `x[${r}] = r${r};`).join(' '));
     o.push(`s.pc = npc === ${NPC_IN_VA} ? va : (vb + npc) | 0;`);
     o.push(`s.retired = end - left;`);
-    o.push(`if (ww !== 0) { w.notify(off, ww); return code; }`);
+    o.push(`if (ww !== 0) { w.notify(wa, ww); return code; }`);
     // Jumps out go straight to the target's region.
     // A return to the region waiting for this one (its call's link) goes
     // back to that activation instead of nesting another.
@@ -478,8 +480,7 @@ class RegionWriter {
     const load = LOADS[op];
     if (load !== undefined) {
       this.memoryAddress(a, imm, 'rt', 'ro');
-      const aligned = load.width === 1 ? '' : ` && (off & ${load.width - 1}) === 0`;
-      const ok = `off < ${this.target.ramSize}${aligned}`;
+      const ok = this.inRam(load.width);
       const slow = this.interpret(block, k);
       if (rd !== 0) {
         o.push(`if (${ok}) r${rd} = ${load.view}[off${load.shift ? ` >>> ${load.shift}` : ''}];`);
@@ -492,15 +493,14 @@ class RegionWriter {
     const store = STORES[op];
     if (store !== undefined) {
       this.memoryAddress(a, imm, 'wt', 'wo');
-      const aligned = store.width === 1 ? '' : ` && (off & ${store.width - 1}) === 0`;
       const n = block.slots.length;
-      o.push(`if (!(off < ${this.target.ramSize}${aligned})) ${this.interpret(block, k)}`);
+      o.push(`if (!(${this.inRam(store.width)})) ${this.interpret(block, k)}`);
       o.push(`${store.view}[off${store.shift ? ` >>> ${store.shift}` : ''}] = ${b};`);
       // A page holding decoded code: the epilogue tells the code cache, and
       // the rest of the block runs in the interpreter, which sees any change.
       const back = n - k - 1;
       o.push(
-        `if (cf[off >>> 12] !== 0) { npc = ${after << 1}; back = ${back}; ww = ${store.width}; code = ${back > 0 ? RegionExit.Interpret : RegionExit.Next}; break out; }`,
+        `if (cf[off >>> 12] !== 0) { wa = off; npc = ${after << 1}; back = ${back}; ww = ${store.width}; code = ${back > 0 ? RegionExit.Interpret : RegionExit.Next}; break out; }`,
       );
       return false;
     }
@@ -541,14 +541,34 @@ class RegionWriter {
     }
   }
 
-  /** Computes `va` and the RAM offset `off` (0xFFFF_FFFF when not RAM or a TLB miss). */
+  /** Computes the RAM offset `off` of `base + imm` (0xFFFF_FFFF when not RAM or a TLB miss). */
   private memoryAddress(base: string, imm: number, tag: string, offs: string): void {
-    this.out.push(`va = ${base === '0' ? `${imm | 0}` : `(${base} + ${imm}) | 0`};`);
+    const ramBase = this.target.ramBase;
+    if (!this.target.dataXlate) {
+      this.out.push(
+        base === '0'
+          ? `off = ${(imm - ramBase) >>> 0};`
+          : `off = (${base} + ${(imm - ramBase) | 0}) >>> 0;`,
+      );
+      return;
+    }
+    this.out.push(`t = ${base === '0' ? `${imm | 0}` : `(${base} + ${imm}) | 0`};`);
     this.out.push(
-      this.target.dataXlate
-        ? `off = ${tag}[k = (va >>> 12) & ${TLB_MASK}] === va >>> 12 ? (va + ${offs}[k]) >>> 0 : 4294967295;`
-        : `off = (va - ${this.target.ramBase}) >>> 0;`,
+      `off = ${tag}[j = (t >>> 12) & ${TLB_MASK}] === t >>> 12 ? (t + ${offs}[j]) >>> 0 : 4294967295;`,
     );
+  }
+
+  /** Whether `off` is a RAM offset of an aligned access of `width` bytes. */
+  private inRam(width: number): string {
+    const size = this.target.ramSize;
+    // A power-of-two RAM: bounds and alignment in one test.
+    if ((size & (size - 1)) === 0) {
+      const bits = 31 - Math.clz32(size);
+      return width === 1
+        ? `(off >>> ${bits}) === 0`
+        : `((off >>> ${bits}) | (off & ${width - 1})) === 0`;
+    }
+    return width === 1 ? `off < ${size}` : `off < ${size} && (off & ${width - 1}) === 0`;
   }
 }
 
