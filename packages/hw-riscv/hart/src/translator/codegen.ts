@@ -63,7 +63,10 @@ export enum RegionExit {
 
 /**
  * Label of a dry run through the epilogue: the engine calls each new region
- * once with it (budget 0, `ret` = `vb`), which changes nothing but `s.pc`.
+ * with it (budget 0, no caller waiting), which changes nothing but `s.pc`;
+ * the run also goes through a chained entry that returns at once, and the
+ * return into this region's first block after it (which leaves at once: no
+ * budget).
  * V8 then has type feedback for the epilogue's arithmetic before it
  * optimizes the function, typically while a hot loop runs before the region
  * ever left: without it, the first exit of the optimized code deoptimizes it.
@@ -342,7 +345,9 @@ class RegionWriter {
     const blocks = this.plan.blocks;
     for (let b = 0; b < blocks.length; b++) this.emitCase(b);
     // Entered once at creation (see WARM_LABEL) to run the epilogue.
-    o.push(`case ${WARM_LABEL}: npc = 0; code = ${RegionExit.Chain}; break out;`);
+    o.push(
+      `case ${WARM_LABEL}: npc = ${blocks[0]!.slot << 1}; code = ${RegionExit.Chain}; break out;`,
+    );
     o.push(`default: throw new Error('internal: region entered at unknown label ' + L);`);
     o.push(`}`); // switch
     o.push(`}`); // dispatch

@@ -385,7 +385,7 @@ export class Translator implements ExecutionEngine {
       this.enterChained,
     );
     const pcBefore = s.pc;
-    for (let i = 0; i < WARM_CALLS; i++) region.fn(WARM_LABEL, vpage, 0, 0, vpage);
+    for (let i = 0; i < WARM_CALLS; i++) region.fn(WARM_LABEL, vpage, 0, 0, NO_RETURN);
     s.pc = pcBefore;
     if (merge) tp.replaceAll(region, plan.covered);
     else tp.add(region, plan.covered);
