@@ -68,7 +68,8 @@ export function composeSystem(
       invalid(file, field, (err as Error).message);
     }
   };
-  (config.board?.virtio ?? []).forEach((name, i) => hardware(`board.virtio[${i}]`, name));
+  for (const [i, name] of (config.board?.virtio ?? []).entries())
+    hardware(`board.virtio[${i}]`, name);
   for (const [slot, name] of Object.entries(config.board?.devices ?? {}))
     hardware(`board.devices[${JSON.stringify(slot)}]`, name);
   const rkComponents = new Map<string, () => RkComponent[]>();

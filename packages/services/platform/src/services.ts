@@ -1,14 +1,13 @@
 import type { KernelPort, NativeComponentFactory } from '@evm/contracts';
 import { ConsoleOp, MemoryOp, TimerOp } from './ops';
 
-const EAGAIN = 35;
 const ENOMEM = 12;
 const EINVAL = 22;
 
 export interface ConsoleServiceOptions {
   /** Where the client's output goes. */
   readonly write: (bytes: Uint8Array) => void;
-  /** Input: bytes copied into `into`, 0 at the end, -EAGAIN while none has arrived. */
+  /** Input: bytes copied into `into`, 0 at the end, -EAGAIN (-35) while none has arrived. */
   readonly read?: (into: Uint8Array) => number;
 }
 

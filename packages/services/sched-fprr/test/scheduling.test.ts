@@ -169,7 +169,6 @@ describe('fixed-priority round robin', () => {
     const out: number[] = [];
     const killer = kernel.createNativeComponent('killer', () => ({
       threads: {
-        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main(port: KernelPort) {
           out.push(port.call(1, ComponentOp.Reboot));
         },
