@@ -57,6 +57,12 @@ export interface MachineClock {
   /** Ticks per second (QEMU `virt`: 10 MHz). */
   readonly frequency: number;
   now(): bigint;
+  /**
+   * Moves the machine's time by `delta` ticks for every reader (a guest
+   * wrote `mtime`: the harts' `time` CSR follows, as on QEMU). Optional: a
+   * timer device keeps its own offset when the clock cannot.
+   */
+  adjust?(delta: bigint): void;
 }
 
 /** Where a machine's console output and input go (stdout/stdin by default). */

@@ -4,10 +4,19 @@ import type { Hart, MachineClock } from '@evm/contracts';
 /** mtime from the host's monotonic clock, like QEMU without -icount. */
 export class HostClock implements MachineClock {
   private readonly start = performance.now();
+  /** What guests moved the time by (writes to `mtime`). */
+  private adjustment = 0n;
   constructor(readonly frequency: number) {}
 
   now(): bigint {
-    return BigInt(Math.floor((performance.now() - this.start) * (this.frequency / 1000)));
+    return (
+      BigInt(Math.floor((performance.now() - this.start) * (this.frequency / 1000))) +
+      this.adjustment
+    );
+  }
+
+  adjust(delta: bigint): void {
+    this.adjustment += delta;
   }
 
   /** Host milliseconds until mtime reaches `ticks`. */
@@ -49,6 +58,10 @@ export class VirtualClock implements MachineClock {
   skipTo(ticks: bigint): void {
     const now = this.now();
     if (ticks > now) this.offset += ticks - now;
+  }
+
+  adjust(delta: bigint): void {
+    this.offset += delta;
   }
 }
 

@@ -116,6 +116,26 @@ describe.each(['interpreter'] as const)('virt board (%s tier)', (tier) => {
     expect(Date.now() - started).toBeLessThan(900); // the virtual clock skipped the idle second
   });
 
+  it('keeps the time CSR equal to mtime after the guest writes mtime, as QEMU does', async () => {
+    const MTIME = VIRT.clint + 0xbff8;
+    const SET = 0x1234_0000;
+    const elf = program((p) => {
+      p.li(T0, MTIME).emit(asm.sw(0, T0, 4));
+      p.li(T1, SET).emit(asm.sw(T1, T0, 0));
+      p.emit(asm.csrrs(A0, 0xc01, 0)); // rdtime
+      p.li(T1, SET).emit(asm.sub(A0, A0, T1));
+      p.li(A1, 1000);
+      p.ref('close', (o) => asm.bltu(A0, A1, o)); // 0 <= rdtime - SET < 1000 ticks
+      finish(p, 0x13333); // fail, status 1
+      p.label('close');
+      finish(p, 0x5555);
+    });
+    for (const clock of ['virtual', 'host'] as const) {
+      const r = await runElf(elf, { tier, clock, maxInstructions: 10_000 });
+      expect(r.status).toBe(0);
+    }
+  });
+
   it('serves semihosting: write to the console and exit with a status', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'evm-board-'));
     try {

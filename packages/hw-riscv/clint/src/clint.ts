@@ -17,9 +17,10 @@ export interface ClintLines {
 /**
  * The core-local interruptor: per-hart `msip` and `mtimecmp`, and `mtime`.
  *
- * `mtime` is the machine clock plus an offset that guest writes to `mtime`
- * set, so that the clock itself (which harts also read for the `time` CSR)
- * never jumps. A hart's timer line is a level: high while
+ * `mtime` is the machine clock. A guest write to `mtime` moves that clock
+ * (`MachineClock.adjust`), which the harts also read for the `time` CSR, so
+ * both stay equal as on QEMU; with a clock that cannot move, the CLINT keeps
+ * the difference as an offset of its own. A hart's timer line is a level: high while
  * `mtime >= mtimecmp`. It is re-evaluated on every register write and in
  * `poll`, so a deadline passes at most one execution slice late.
  */
@@ -30,7 +31,10 @@ export class Clint implements MmioDevice {
   private readonly mtimecmp: bigint[];
   /** Timer line levels as last driven (lines are driven only on change). */
   private readonly timerLevel: Uint8Array;
+  /** What guest writes to `mtime` moved it by, when the clock cannot be moved. */
   private mtimeOffset = 0n;
+  /** What guest writes to `mtime` moved the machine clock by (undone at reset). */
+  private clockAdjusted = 0n;
 
   constructor(
     private readonly clock: MachineClock,
@@ -62,6 +66,8 @@ export class Clint implements MmioDevice {
     this.msip.fill(0);
     this.mtimecmp.fill(0n);
     this.mtimeOffset = 0n;
+    if (this.clockAdjusted !== 0n) this.clock.adjust?.(-this.clockAdjusted);
+    this.clockAdjusted = 0n;
     for (let hart = 0; hart < this.harts; hart++) {
       this.lines[hart]!.software.set(false);
       // Drive every timer line once, whatever was driven before.
@@ -90,9 +96,16 @@ export class Clint implements MmioDevice {
     this.checkAccess(offset, width, true);
     if (offset >= ClintRegister.mtime) {
       const high = offset !== ClintRegister.mtime;
-      const now = this.clock.now();
-      const wanted = withHalf(BigInt.asUintN(64, now + this.mtimeOffset), high, value);
-      this.mtimeOffset = wanted - now;
+      const current = this.mtime();
+      const delta = withHalf(current, high, value) - current;
+      // Moving the machine clock itself keeps the harts' `time` CSR equal
+      // to `mtime`, as on QEMU; a clock that cannot move gets an offset here.
+      if (this.clock.adjust) {
+        this.clock.adjust(delta);
+        this.clockAdjusted += delta;
+      } else {
+        this.mtimeOffset += delta;
+      }
       this.updateTimers();
       return;
     }

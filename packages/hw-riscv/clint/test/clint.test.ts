@@ -211,6 +211,33 @@ describe('CLINT nextDeadline', () => {
   });
 });
 
+/** A clock the CLINT can move (the board's clocks can): harts read the same time. */
+class MovableClock extends ManualClock {
+  adjust(delta: bigint): void {
+    this.ticks += delta;
+  }
+}
+
+describe('CLINT with a movable clock', () => {
+  it('moves the machine clock on mtime writes, and reset moves it back', () => {
+    const clock = new MovableClock();
+    const irqs = lines(2);
+    const device = new Clint(clock, [{ software: irqs[0]!, timer: irqs[1]! }]);
+    clock.ticks = 1000n;
+    device.write(MTIME + 4, 4, 2);
+    device.write(MTIME, 4, 10);
+    expect(clock.now()).toBe((2n << 32n) | 10n); // what the time CSR reads
+    expect(device.mtime()).toBe(clock.now());
+    device.write(CMP + 4, 4, 2);
+    device.write(CMP, 4, 50);
+    expect(device.nextDeadline()).toBe((2n << 32n) | 50n); // clock ticks are mtime ticks
+    clock.advance(5);
+    device.reset();
+    expect(clock.now()).toBe(1005n);
+    expect(device.mtime()).toBe(1005n);
+  });
+});
+
 describe('CLINT accesses and reset', () => {
   it('faults byte, half-word, misaligned and out-of-window accesses at their address', () => {
     const { device } = clint();
