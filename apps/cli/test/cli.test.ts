@@ -197,6 +197,16 @@ describe('evm run', () => {
     }
   });
 
+  it('gives a C program anonymous memory: mmap, mprotect, munmap through its rump kernel', () => {
+    const r = evm(['run', '--elf', APP('mmap')]);
+    expect(r.stdout).toMatch(/^read\(\) into it -> EFAULT\s+ok$/m);
+    expect(r.stdout).toMatch(/^write\(\) from it -> EFAULT\s+ok$/m);
+    expect(r.stdout).toMatch(/^mmap 512 MiB -> ENOMEM\s+ok$/m);
+    expect(r.stdout).not.toContain('FAILED');
+    expect(r.stdout).toContain('all mmap steps behaved');
+    expect(r.status).toBe(0);
+  });
+
   it('refuses a bare-metal ELF for --elf with a hint', () => {
     const r = evm(['run', '--elf', HELLO]);
     expect(r.status).toBe(2);

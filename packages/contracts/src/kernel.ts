@@ -261,6 +261,19 @@ export interface KernelPort {
   copyIn(va: number, into: Uint8Array): number;
   /** The same for writing the caller's memory (user write access needed; nothing is written on failure). */
   copyOut(va: number, from: Uint8Array): number;
+  /**
+   * Servers: backs [va, va + bytes) of the invoking guest component (page
+   * aligned, inside its user range, nothing there yet) with fresh zeroed
+   * pages of `MapFlags` `flags` (0: reserved but inaccessible), owned by that
+   * component until unmapped, its reboot or its end. Returns a `Kerr`
+   * (`NoMemory`: nothing was mapped). What a rump kernel's `mmap` and
+   * `break` need. Optional: a kernel without it leaves those `ENOMEM`.
+   */
+  mapCallerAnonymous?(va: number, bytes: number, flags: number): number;
+  /** Servers: frees the pages `mapCallerAnonymous` made in [va, va + bytes) of the invoking guest. Returns a `Kerr`. */
+  unmapCallerAnonymous?(va: number, bytes: number): number;
+  /** Servers: changes the `MapFlags` of such pages (every page of the range must be one). Returns a `Kerr`. */
+  protectCallerAnonymous?(va: number, bytes: number, flags: number): number;
   /** Kernel time in cycles. */
   now(): number;
 }

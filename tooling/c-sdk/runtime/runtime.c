@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
@@ -165,6 +166,24 @@ int nanosleep(const struct timespec *req, struct timespec *rem) {
     (void)rem;
     int64_t nb[2] = {req->tv_sec, req->tv_nsec};
     return check(evm_call(NB_SYS_nanosleep, (int32_t)(uintptr_t)nb, 0, 0, 0, 0));
+}
+
+void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset) {
+    /* NetBSD's mmap(addr, len, prot, flags, fd, pad, pos): the RK maps anonymous memory only */
+    const int32_t args[6] = {(int32_t)(uintptr_t)addr, (int32_t)length, prot, flags, fd, 0};
+    (void)offset;
+    int32_t r = evm_call6(NB_SYS_mmap, args, 0);
+    if (r < 0 && r > -4096) {
+        errno = host_errno(-r);
+        return MAP_FAILED;
+    }
+    return (void *)(uintptr_t)(uint32_t)r;
+}
+int pipe(int fds[2]) { return check(evm_call(NB_SYS_pipe2, (int32_t)(uintptr_t)fds, 0, 0, 0, 0)) < 0 ? -1 : 0; }
+
+int munmap(void *addr, size_t length) { return check(evm_call(NB_SYS_munmap, (int32_t)(uintptr_t)addr, (int32_t)length, 0, 0, 0)); }
+int mprotect(void *addr, size_t length, int prot) {
+    return check(evm_call(NB_SYS_mprotect, (int32_t)(uintptr_t)addr, (int32_t)length, prot, 0, 0));
 }
 
 int getentropy(void *buf, size_t n) {

@@ -16,6 +16,7 @@ import {
   rumpSyscallServer,
 } from '@evm/rump-core';
 import type { ComponentService } from '@evm/svc-platform';
+import { appLayout } from './app-layout';
 
 /** One application as composed: where its output goes, what became of it. */
 export interface AppPlan {
@@ -184,6 +185,7 @@ export function composeSystem(
         hypercalls: (port) => kernelHypercalls(port, { hostname: rk.name }),
         argv: plan.argv,
         env: app.env,
+        layout: appLayout(image),
         onExit: (status) => {
           plan.exitStatus = status;
         },

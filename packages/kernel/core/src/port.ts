@@ -7,6 +7,7 @@
 import { CapType, EvmError, type KernelPort, Kerr, type Wait } from '@evm/contracts';
 import type { Component } from './component';
 import type { KernelCore } from './core';
+import type { GuestSpace } from './guest/space';
 import type { Gate, KernelObject, Region } from './objects';
 import { PTE_R, PTE_U, PTE_W } from './pgtbl';
 
@@ -110,6 +111,41 @@ export class Port implements KernelPort {
 
   copyOut(va: number, from: Uint8Array): number {
     return this.copy(va, from, true);
+  }
+
+  mapCallerAnonymous(va: number, bytes: number, flags: number): number {
+    const space = this.callerSpace();
+    if (space === null) return Kerr.Invalid;
+    return space.mapAnonymous(va, bytes, flags);
+  }
+
+  unmapCallerAnonymous(va: number, bytes: number): number {
+    const space = this.callerSpace();
+    if (space === null) return Kerr.Invalid;
+    const r = space.unmapAnonymous(va, bytes);
+    this.dropTranslations(space);
+    return r;
+  }
+
+  protectCallerAnonymous(va: number, bytes: number, flags: number): number {
+    const space = this.callerSpace();
+    if (space === null) return Kerr.Invalid;
+    const r = space.protectAnonymous(va, bytes, flags);
+    this.dropTranslations(space);
+    return r;
+  }
+
+  /** The address space of the guest that invoked this component, or null (no guest caller). */
+  private callerSpace(): GuestSpace | null {
+    const t = this.kernel.current;
+    if (t === null || t.comps[t.depth] !== this.component || t.depth === 0) return null;
+    return t.comps[t.depth - 1]!.space;
+  }
+
+  /** The hart may cache translations of `space` that just lost access: drop them if it is loaded. */
+  private dropTranslations(space: GuestSpace): void {
+    const cpu = this.kernel.cpu;
+    if (cpu !== null && cpu.state.satp === space.satp) cpu.state.flushTlb();
   }
 
   /**

@@ -1,14 +1,16 @@
-import type {
-  KernelPort,
-  NativeComponent,
-  NativeComponentFactory,
-  RumpHypercalls,
+import {
+  type KernelPort,
+  Kerr,
+  type NativeComponent,
+  type NativeComponentFactory,
+  type RumpHypercalls,
 } from '@evm/contracts';
 import { Errno } from './errno';
 import type { Process } from './process';
 import { type RkComponent, RumpKernel } from './rump-kernel';
-import { SIG } from './sysno';
-import type { UserMemory } from './user-memory';
+import { PROT, SIG } from './sysno';
+import type { MappableMemory, UserMemory } from './user-memory';
+import type { VmLayout } from './vm';
 
 const SIGKILL = SIG.KILL;
 
@@ -34,17 +36,43 @@ export interface RumpServerOptions {
   readonly onBoot?: (rk: RumpKernel) => void;
   /** Counts every system call served (for reports). */
   readonly onCall?: () => void;
+  /** Where the application's break and anonymous mappings may go (without it they are `ENOMEM`). */
+  readonly layout?: VmLayout;
 }
 
 /** The caller's memory through the kernel: rump's copyin/copyout over the caller's page table. */
 class CallerMemory implements UserMemory {
-  constructor(private readonly port: KernelPort) {}
+  constructor(protected readonly port: KernelPort) {}
   copyIn(addr: number, into: Uint8Array): boolean {
     return this.port.copyIn(addr, into) === into.length;
   }
   copyOut(addr: number, from: Uint8Array): boolean {
     return this.port.copyOut(addr, from) === from.length;
   }
+}
+
+/**
+ * The caller's memory where the kernel also maps fresh pages into it (what
+ * `break` and `mmap` need). NetBSD's PROT_* bits are the kernel's MapFlags.
+ */
+class MappableCallerMemory extends CallerMemory implements MappableMemory {
+  mapAnonymous(addr: number, length: number, prot: number): boolean {
+    return this.port.mapCallerAnonymous!(addr, length, prot & PROT_MASK) === Kerr.Ok;
+  }
+  unmap(addr: number, length: number): void {
+    this.port.unmapCallerAnonymous!(addr, length);
+  }
+  protect(addr: number, length: number, prot: number): void {
+    this.port.protectCallerAnonymous!(addr, length, prot & PROT_MASK);
+  }
+}
+
+const PROT_MASK = PROT.READ | PROT.WRITE | PROT.EXEC;
+
+function callerMemory(port: KernelPort): UserMemory {
+  return port.mapCallerAnonymous && port.unmapCallerAnonymous && port.protectCallerAnonymous
+    ? new MappableCallerMemory(port)
+    : new CallerMemory(port);
 }
 
 /**
@@ -56,6 +84,7 @@ class CallerMemory implements UserMemory {
  */
 export function rumpSyscallServer(options: RumpServerOptions): NativeComponentFactory {
   return () => {
+    const spawnOptions = options.layout ? { layout: options.layout } : {};
     let rk: RumpKernel | undefined;
     let proc: Process | undefined;
     let mem: UserMemory | undefined;
@@ -73,8 +102,8 @@ export function rumpSyscallServer(options: RumpServerOptions): NativeComponentFa
           components: options.components(),
         });
         options.onBoot?.(rk);
-        mem = new CallerMemory(port);
-        proc = rk.spawn(options.argv, options.env);
+        mem = callerMemory(port);
+        proc = rk.spawn(options.argv, options.env, spawnOptions);
       },
       serve(_entry, op, a0, a1, a2, a3, results) {
         if (!rk || !proc || !mem) return -Errno.ENXIO;
@@ -83,7 +112,7 @@ export function rumpSyscallServer(options: RumpServerOptions): NativeComponentFa
           // The application (re)starts: after a micro-reboot of the application it gets a fresh process.
           if (started) {
             rk.terminate(proc, 128 + SIGKILL, mem);
-            proc = rk.spawn(options.argv, options.env);
+            proc = rk.spawn(options.argv, options.env, spawnOptions);
             reported = false;
           }
           started = true;

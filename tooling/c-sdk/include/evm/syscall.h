@@ -27,6 +27,8 @@
 #define NB_SYS_chdir 12
 #define NB_SYS_getpid 20
 #define NB_SYS_kill 37
+#define NB_SYS_munmap 73
+#define NB_SYS_mprotect 74
 #define NB_SYS_dup 41
 #define NB_SYS_ioctl 54
 #define NB_SYS_dup2 90
@@ -34,6 +36,7 @@
 #define NB_SYS_rename 128
 #define NB_SYS_mkdir 136
 #define NB_SYS_rmdir 137
+#define NB_SYS_mmap 197
 #define NB_SYS_lseek 199
 #define NB_SYS_getdents 390
 #define NB_SYS_gettimeofday 418

@@ -45,6 +45,8 @@ export class GuestSpace {
   /** Physical address of each thread's stack frames in this space (0 = not yet entered). */
   private readonly stacks: Float64Array;
   private readonly bootMappings: Mapping[] = [];
+  /** Anonymous pages (a server's `mapCallerAnonymous`): virtual page -> its frame and PTE permissions (0: none). */
+  private readonly anonymous = new Map<number, { readonly pa: number; pte: number }>();
   private readonly limit: number;
 
   constructor(
@@ -109,6 +111,7 @@ export class GuestSpace {
   /** Back to the state right after loading: image rewritten, stacks zeroed, only boot-time regions mapped. */
   reset(): void {
     this.pgtbl.clear();
+    this.dropAnonymous();
     this.loadImage();
     for (let tid = 0; tid < this.stacks.length; tid++) {
       const pa = this.stacks[tid]!;
@@ -189,10 +192,94 @@ export class GuestSpace {
     return Kerr.Ok;
   }
 
-  /** Every frame this space owns (page table, image, stacks) as [address, pages] runs. */
+  /**
+   * Backs [va, va + bytes) with fresh zeroed frames of `MapFlags` (0: kept
+   * but inaccessible). All or nothing; returns a `Kerr`.
+   */
+  mapAnonymous(va: number, bytes: number, mapFlags: number): number {
+    const start = va >>> 0;
+    const bad = this.checkRange(start, bytes);
+    if (bad !== Kerr.Ok) return bad;
+    if ((mapFlags & ~(MapFlags.Read | MapFlags.Write | MapFlags.Execute)) !== 0)
+      return Kerr.Invalid;
+    if (this.pgtbl.anyMapped(start, bytes)) return Kerr.Busy;
+    for (let p = start; p < start + bytes; p += PAGE) if (this.anonymous.has(p)) return Kerr.Busy;
+    if (bytes / PAGE > this.pool.freePages) return Kerr.NoMemory;
+    const pte = pteFlags(mapFlags);
+    for (let p = start; p < start + bytes; p += PAGE) {
+      const pa = this.pool.alloc(1);
+      if (pa < 0 || (pte !== 0 && !this.pgtbl.map(p, pa, pte))) {
+        if (pa >= 0) this.pool.free(pa, 1);
+        this.unmapAnonymous(start, p - start);
+        return Kerr.NoMemory;
+      }
+      this.anonymous.set(p, { pa, pte });
+    }
+    return Kerr.Ok;
+  }
+
+  /** Frees the anonymous pages in [va, va + bytes) (other pages stay); returns a `Kerr`. */
+  unmapAnonymous(va: number, bytes: number): number {
+    const start = va >>> 0;
+    if (bytes === 0) return Kerr.Ok;
+    const bad = this.checkRange(start, bytes);
+    if (bad !== Kerr.Ok) return bad;
+    for (let p = start; p < start + bytes; p += PAGE) {
+      const page = this.anonymous.get(p);
+      if (page === undefined) continue;
+      if (page.pte !== 0) this.pgtbl.unmap(p);
+      this.pool.free(page.pa, 1);
+      this.anonymous.delete(p);
+    }
+    return Kerr.Ok;
+  }
+
+  /** New `MapFlags` for anonymous pages [va, va + bytes), every one of which must exist; returns a `Kerr`. */
+  protectAnonymous(va: number, bytes: number, mapFlags: number): number {
+    const start = va >>> 0;
+    const bad = this.checkRange(start, bytes);
+    if (bad !== Kerr.Ok) return bad;
+    if ((mapFlags & ~(MapFlags.Read | MapFlags.Write | MapFlags.Execute)) !== 0)
+      return Kerr.Invalid;
+    for (let p = start; p < start + bytes; p += PAGE)
+      if (!this.anonymous.has(p)) return Kerr.NoEntry;
+    const pte = pteFlags(mapFlags);
+    for (let p = start; p < start + bytes; p += PAGE) {
+      const page = this.anonymous.get(p)!;
+      if (pte === 0) {
+        if (page.pte !== 0) this.pgtbl.unmap(p);
+      } else if (!this.pgtbl.map(p, page.pa, pte)) {
+        return Kerr.NoMemory; // a second-level table for pages that never had access
+      }
+      page.pte = pte;
+    }
+    return Kerr.Ok;
+  }
+
+  /** Page-aligned, non-empty and inside the user range below the stacks. */
+  private checkRange(start: number, bytes: number): number {
+    if ((start & (PAGE - 1)) !== 0 || !Number.isInteger(bytes) || bytes <= 0)
+      return Kerr.BadAddress;
+    if ((bytes & (PAGE - 1)) !== 0 || start < USER_MIN || start + bytes > this.limit)
+      return Kerr.BadAddress;
+    return Kerr.Ok;
+  }
+
+  private dropAnonymous(): void {
+    for (const page of this.anonymous.values()) this.pool.free(page.pa, 1);
+    this.anonymous.clear();
+  }
+
+  /** Bytes of anonymous memory mapped now. */
+  get anonymousBytes(): number {
+    return this.anonymous.size * PAGE;
+  }
+
+  /** Every frame this space owns (page table, image, stacks, anonymous pages) as [address, pages] runs. */
   ownedFrames(): [number, number][] {
     const out: [number, number][] = this.pgtbl.ownFrames().map((pa) => [pa, 1]);
     for (const p of this.pages) out.push([p.pa, 1]);
+    for (const page of this.anonymous.values()) out.push([page.pa, 1]);
     for (const pa of this.stacks) if (pa !== 0) out.push([pa, STACK_PAGES]);
     return out;
   }
