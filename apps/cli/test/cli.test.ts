@@ -2,7 +2,7 @@
  * End-to-end: the built `evm` binary run as a process, the way a user runs it.
  * `pnpm test` builds the package first (turbo: test depends on build).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -195,6 +195,24 @@ describe('evm run', () => {
         new RegExp(`^${call!.replace(/[()|]/g, '\\$&')}\\s+-> -1 ${errno}$`, 'm'),
       );
     }
+  });
+
+  it('waits for console input without spinning: the application sleeps on the host between retries', async () => {
+    const child = spawn(process.execPath, [BIN, 'run', '--elf', APP('stdin')], {
+      cwd: path.join(__dirname, '..'),
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    setTimeout(() => child.stdin.end('late line\n'), 1500);
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stdout).toContain('LATE LINE\n1 lines, 2 words');
+    expect(status).toBe(1);
+    // ~1.5 s of waiting: a few retries per millisecond, not a spin of millions
+    const invocations = Number(/(\d+) invocations/.exec(stderr)?.[1]);
+    expect(invocations).toBeGreaterThan(0);
+    expect(invocations).toBeLessThan(20_000);
   });
 
   it('gives a C program anonymous memory: mmap, mprotect, munmap through its rump kernel', () => {

@@ -14,6 +14,7 @@ import {
   type RkComponent,
   RUMP_SYSCALL_INTERFACE,
   rumpSyscallServer,
+  WOULD_BLOCK,
 } from '@evm/rump-core';
 import type { ComponentService } from '@evm/svc-platform';
 import { appLayout } from './app-layout';
@@ -28,6 +29,8 @@ export interface AppPlan {
   readonly components: readonly string[];
   exitStatus?: number;
   calls: number;
+  /** System calls in a row answered "would block" (it waits for input or time). */
+  blockedStreak: number;
   /** `performance.now()` of its first system call (a few hundred instructions after its first). */
   firstCallAt?: number;
   rkFootprint?: { components: ReadonlyArray<{ name: string; bytes: number }>; total: number };
@@ -153,6 +156,7 @@ export function composeSystem(
       argv: [app.name, ...(app.args ?? [])],
       components: rk.components,
       calls: 0,
+      blockedStreak: 0,
     };
     apps.push(plan);
     const write = output(app.name);
@@ -195,6 +199,9 @@ export function composeSystem(
         },
         onCall: () => {
           if (plan.calls++ === 0) plan.firstCallAt = performance.now();
+        },
+        onResult: (r) => {
+          plan.blockedStreak = r === WOULD_BLOCK ? plan.blockedStreak + 1 : 0;
         },
       }),
     });

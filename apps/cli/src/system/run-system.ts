@@ -44,6 +44,13 @@ export interface SystemOutcome {
 /** Cycles per run slice: between slices the host event loop runs (Ctrl-C, output). */
 const SLICE_CYCLES = 5_000_000;
 const SEGV_STATUS = 128 + 11;
+/**
+ * "Would block" answers in a row after which an application counts as
+ * waiting; when every running one is, the slice ends and the host sleeps
+ * IDLE_WAIT_MS (input arrives meanwhile; sleeps in the guest are retried).
+ */
+const IDLE_STREAK = 16;
+const IDLE_WAIT_MS = 1;
 
 /** Splits console bytes into lines and prefixes each with the application's name. */
 function prefixer(name: string, width: number, write: (text: string) => void, plain: boolean) {
@@ -136,6 +143,15 @@ export async function runSystem(options: RunSystemOptions): Promise<SystemOutcom
     };
   }
 
+  const waiting = () => {
+    let live = 0;
+    for (const plan of composed.apps) {
+      if (plan.exitStatus !== undefined) continue;
+      if (plan.blockedStreak < IDLE_STREAK) return false;
+      live++;
+    }
+    return live > 0;
+  };
   let reason: SystemOutcome['reason'] = 'done';
   const limit = config.kernel?.maxCycles ?? Number.POSITIVE_INFINITY;
   let spent = 0;
@@ -150,10 +166,19 @@ export async function runSystem(options: RunSystemOptions): Promise<SystemOutcom
       break;
     }
     const before = sys.kernel.time;
-    const r = sys.run({ maxCycles: slice });
+    const r = sys.run({ maxCycles: slice, until: waiting });
     spent += sys.kernel.time - before;
     if (r === 'idle' || r === 'halt') break;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // Every application only retries calls that cannot complete yet (input,
+    // time): let the host wait a little instead of spinning a core.
+    if (r === 'until') {
+      await new Promise<void>((resolve) => setTimeout(resolve, IDLE_WAIT_MS));
+      // Each waiting application tries its call once more before the next wait.
+      for (const plan of composed.apps)
+        plan.blockedStreak = Math.min(plan.blockedStreak, IDLE_STREAK - 1);
+    } else {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
   live?.close();
   for (const s of sinks.values()) s.flush();
