@@ -215,6 +215,17 @@ describe('evm run', () => {
     expect(invocations).toBeLessThan(20_000);
   });
 
+  it('ends a run whose application waits on a pipe nothing can write as a deadlock (126)', () => {
+    const r = evm(['run', '--elf', APP('selfpipe')]);
+    expect(r.stdout).toContain('reading my own empty pipe...\n');
+    expect(r.stdout).toMatch(
+      /^evm: deadlock: selfpipe: pid 1 \(selfpipe\) waits on a pipe that no thread of its rump kernel can serve$/m,
+    );
+    expect(r.stdout).not.toContain('never printed');
+    expect(r.stderr).toMatch(/^evm: deadlock: 1 application/m);
+    expect(r.status).toBe(126);
+  });
+
   it('gives a C program anonymous memory: mmap, mprotect, munmap through its rump kernel', () => {
     const r = evm(['run', '--elf', APP('mmap')]);
     expect(r.stdout).toMatch(/^read\(\) into it -> EFAULT\s+ok$/m);

@@ -97,6 +97,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   }
   if (outcome.reason === 'interrupted') return 130;
   if (outcome.reason === 'limit') return 124;
+  if (outcome.reason === 'deadlock') return 126;
   const failed = outcome.apps.find(
     (a) => a.status !== 0 && !(a.expectFault && a.faults.length > 0),
   );

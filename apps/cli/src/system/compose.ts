@@ -31,6 +31,8 @@ export interface AppPlan {
   calls: number;
   /** System calls in a row answered "would block" (it waits for input or time). */
   blockedStreak: number;
+  /** Its RK as booted last (boot and every micro-reboot). */
+  kernel?: import('@evm/rump-core').RumpKernel;
   /** `performance.now()` of its first system call (a few hundred instructions after its first). */
   firstCallAt?: number;
   rkFootprint?: { components: ReadonlyArray<{ name: string; bytes: number }>; total: number };
@@ -194,6 +196,7 @@ export function composeSystem(
           plan.exitStatus = status;
         },
         onBoot: (instance) => {
+          plan.kernel = instance;
           placeFiles(instance, files, dir, file, rkIndex);
           plan.rkFootprint = instance.footprint();
         },

@@ -38,7 +38,7 @@ export interface SystemOutcome {
   readonly wallMs: number;
   /** From booting the kernel to the first application's first system call (its start-up code ran by then). */
   readonly bootMs: number | null;
-  readonly reason: 'done' | 'limit' | 'interrupted';
+  readonly reason: 'done' | 'limit' | 'interrupted' | 'deadlock';
 }
 
 /** Cycles per run slice: between slices the host event loop runs (Ctrl-C, output). */
@@ -51,6 +51,8 @@ const SEGV_STATUS = 128 + 11;
  */
 const IDLE_STREAK = 16;
 const IDLE_WAIT_MS = 1;
+/** An application that can never continue ends with the machine's deadlock status. */
+const DEADLOCK_STATUS = 126;
 
 /** Splits console bytes into lines and prefixes each with the application's name. */
 function prefixer(name: string, width: number, write: (text: string) => void, plain: boolean) {
@@ -152,6 +154,18 @@ export async function runSystem(options: RunSystemOptions): Promise<SystemOutcom
     }
     return live > 0;
   };
+  // Every waiting application waits on something only its own RK could
+  // serve (a pipe nobody else holds): nothing will ever wake any of them.
+  const deadlocks = (): string[] | undefined => {
+    const found: string[] = [];
+    for (const plan of composed.apps) {
+      if (plan.exitStatus !== undefined) continue;
+      const why = plan.kernel?.deadlock();
+      if (why === undefined) return undefined;
+      found.push(`${plan.name}: ${why}`);
+    }
+    return found.length > 0 ? found : undefined;
+  };
   let reason: SystemOutcome['reason'] = 'done';
   const limit = config.kernel?.maxCycles ?? Number.POSITIVE_INFINITY;
   let spent = 0;
@@ -172,6 +186,13 @@ export async function runSystem(options: RunSystemOptions): Promise<SystemOutcom
     // Every application only retries calls that cannot complete yet (input,
     // time): let the host wait a little instead of spinning a core.
     if (r === 'until') {
+      const stuck = deadlocks();
+      if (stuck !== undefined) {
+        for (const s of sinks.values()) s.flush();
+        for (const line of stuck) options.write(`evm: deadlock: ${line}\n`);
+        reason = 'deadlock';
+        break;
+      }
       await new Promise<void>((resolve) => setTimeout(resolve, IDLE_WAIT_MS));
       // Each waiting application tries its call once more before the next wait.
       for (const plan of composed.apps)
@@ -188,7 +209,8 @@ export async function runSystem(options: RunSystemOptions): Promise<SystemOutcom
     return {
       name: plan.name,
       rk: plan.rk,
-      status: plan.exitStatus ?? (reason === 'done' ? 0 : 124),
+      status:
+        plan.exitStatus ?? (reason === 'done' ? 0 : reason === 'deadlock' ? DEADLOCK_STATUS : 124),
       faults: faults.get(plan.name) ?? [],
       reboots: comp.reboots,
       calls: plan.calls,

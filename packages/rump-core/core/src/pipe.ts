@@ -13,7 +13,7 @@ export class Pipe {
   private length = 0;
   readers = 1;
   writers = 1;
-  readonly channel = new WaitChannel('pipe');
+  readonly channel = new WaitChannel('pipe', true);
   /** Called once both ends are closed (the RK gives the buffer's memory back). */
   onClosed: (() => void) | undefined;
 

@@ -234,6 +234,24 @@ export class RumpKernel {
   }
 
   /**
+   * When every thread of every live process sleeps on a channel only another
+   * of them could wake (a pipe), nothing ever will: a description of such a
+   * wait. Undefined while any thread runs or waits for the outside world.
+   */
+  deadlock(): string | undefined {
+    let found: string | undefined;
+    for (const p of this.processes.values()) {
+      if (p.exited) continue;
+      for (const lwp of p.lwps.values()) {
+        const channel = lwp.wchan;
+        if (channel === undefined || !channel.internal) return undefined;
+        found ??= `pid ${p.pid} (${p.argv[0] ?? '?'}) waits on a ${channel.name} that no thread of its rump kernel can serve`;
+      }
+    }
+    return found;
+  }
+
+  /**
    * One system call: NetBSD number, up to six argument words, the caller's
    * memory. Returns the result (≥ 0), a negative NetBSD errno, or
    * `WOULD_BLOCK`; a second result word (a 64-bit offset's high half, the

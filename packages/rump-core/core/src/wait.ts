@@ -11,7 +11,11 @@ export class WaitChannel {
   generation = 0;
   private sleepers: Lwp[] = [];
 
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    /** Only another thread of this RK can wake it (a pipe), never the outside world (input, time). */
+    readonly internal = false,
+  ) {}
 
   sleep(lwp: Lwp): void {
     if (lwp.wchan === this) return;

@@ -61,6 +61,28 @@ describe('LWPs and waiting', () => {
     expect(d.call('read', r, buf, 16)).toBe(0);
   });
 
+  it('reports a deadlock when every thread waits on a pipe only the RK could serve, and not before', () => {
+    const { driver: d } = bare();
+    const [r, w] = pipeFds(d);
+    const buf = d.alloc(4);
+    expect(d.rk.deadlock()).toBeUndefined(); // running
+    expect(d.call('read', r, buf, 4)).toBe(WOULD_BLOCK);
+    expect(d.rk.deadlock()).toMatch(
+      /^pid 1 \(.*\) waits on a pipe that no thread of its rump kernel can serve$/,
+    );
+    // a second process that is not waiting could still write: no deadlock
+    const other = sharer(d, w);
+    expect(d.rk.deadlock()).toBeUndefined();
+    expect(other.call(4, other.fd, d.place('x'), 1)).toBe(1);
+    expect(d.call('read', r, buf, 4)).toBe(1);
+    expect(d.rk.deadlock()).toBeUndefined();
+    // a wait on a channel the outside world feeds (a device's input) is no deadlock
+    const input = new WaitChannel('console input');
+    input.sleep(d.proc.curlwp);
+    other.call(1, 0); // the peer exits
+    expect(d.rk.deadlock()).toBeUndefined();
+  });
+
   it('a writer to a full pipe sleeps until a reader makes room; small writes are atomic', () => {
     const { driver: d } = bare();
     let wakeups = 0;
