@@ -167,6 +167,26 @@ describe('anonymous memory a server maps into its guest caller', () => {
     expect(app.space!.anonymousBytes).toBe(PAGE);
   });
 
+  it('gives anonymous frames back when the guest is micro-rebooted', () => {
+    // the same system twice, once mapping 4 pages: after a reboot of the guest both have the same frames free
+    const runs = [
+      [['call', MAP, ANON, 4 * PAGE, RW] as const],
+      [['call', PEEK, ANON, 4, 0] as const],
+    ];
+    const freeAfter = runs.map((steps) => {
+      const { sys, app } = system(steps);
+      sys.spawn(app, { name: 'main' });
+      expect(sys.kernel.run({ maxCycles: 1e6 })).toBe('idle');
+      const mapped = app.space!.anonymousBytes;
+      expect(sys.kernel.rebootComponent(app)).toBe(Kerr.Ok);
+      expect(app.space!.anonymousBytes).toBe(0);
+      return { mapped, free: sys.kernel.pool.freePages };
+    });
+    expect(freeAfter.map((r) => r.mapped)).toEqual([4 * PAGE, 0]);
+    // at most the second-level table of the anonymous area stays with the page table
+    expect(freeAfter[1]!.free - freeAfter[0]!.free).toBeLessThanOrEqual(1);
+  });
+
   it('is Invalid for a server not invoked by a guest', () => {
     const sys = testSystem({ guest: true });
     let r = 0;
