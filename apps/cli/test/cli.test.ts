@@ -226,6 +226,12 @@ describe('evm run', () => {
     expect(r.status).toBe(126);
   });
 
+  it('lets malloc grow past the heap linked into the image, through the RK program break', () => {
+    const r = evm(['run', '--elf', APP('bigheap')]);
+    expect(r.stdout).toContain("malloc'd, filled and checked 40 MiB\n");
+    expect(r.status).toBe(0);
+  });
+
   it('gives a C program anonymous memory: mmap, mprotect, munmap through its rump kernel', () => {
     const r = evm(['run', '--elf', APP('mmap')]);
     expect(r.stdout).toMatch(/^read\(\) into it -> EFAULT\s+ok$/m);

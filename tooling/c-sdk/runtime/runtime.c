@@ -168,6 +168,35 @@ int nanosleep(const struct timespec *req, struct timespec *rem) {
     return check(evm_call(NB_SYS_nanosleep, (int32_t)(uintptr_t)nb, 0, 0, 0, 0));
 }
 
+/*
+ * malloc's memory (picolibc's malloc calls sbrk): first the heap linked into
+ * the image (__heap_start..__heap_end, small by default), then the RK's
+ * program break, which starts where the image ends and is backed page by
+ * page as it grows. Without a break (no layout), only the linked heap.
+ */
+extern char __heap_start[], __heap_end[];
+static uintptr_t current_break;
+
+void *sbrk(ptrdiff_t increment) {
+    const uintptr_t linked_end = (uintptr_t)__heap_end;
+    if (current_break == 0) current_break = (uintptr_t)__heap_start;
+    const uintptr_t old = current_break;
+    const uintptr_t want = old + (uintptr_t)increment;
+    if (increment < 0 ? want > old : want < old) {
+        errno = ENOMEM;
+        return (void *)-1;
+    }
+    if (want > linked_end || old > linked_end) {
+        int32_t r = evm_call(NB_SYS_break, (int32_t)(want > linked_end ? want : linked_end), 0, 0, 0, 0);
+        if (r < 0) {
+            errno = ENOMEM;
+            return (void *)-1;
+        }
+    }
+    current_break = want;
+    return (void *)old;
+}
+
 void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset) {
     /* NetBSD's mmap(addr, len, prot, flags, fd, pad, pos): the RK maps anonymous memory only */
     const int32_t args[6] = {(int32_t)(uintptr_t)addr, (int32_t)length, prot, flags, fd, 0};

@@ -25,6 +25,7 @@
 #define NB_SYS_close 6
 #define NB_SYS_unlink 10
 #define NB_SYS_chdir 12
+#define NB_SYS_break 17
 #define NB_SYS_getpid 20
 #define NB_SYS_kill 37
 #define NB_SYS_munmap 73
