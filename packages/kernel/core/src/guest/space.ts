@@ -198,10 +198,8 @@ export class GuestSpace {
    */
   mapAnonymous(va: number, bytes: number, mapFlags: number): number {
     const start = va >>> 0;
-    const bad = this.checkRange(start, bytes);
+    const bad = this.checkRequest(start, bytes, mapFlags);
     if (bad !== Kerr.Ok) return bad;
-    if ((mapFlags & ~(MapFlags.Read | MapFlags.Write | MapFlags.Execute)) !== 0)
-      return Kerr.Invalid;
     if (this.pgtbl.anyMapped(start, bytes)) return Kerr.Busy;
     for (let p = start; p < start + bytes; p += PAGE) if (this.anonymous.has(p)) return Kerr.Busy;
     if (bytes / PAGE > this.pool.freePages) return Kerr.NoMemory;
@@ -237,10 +235,8 @@ export class GuestSpace {
   /** New `MapFlags` for anonymous pages [va, va + bytes), every one of which must exist; returns a `Kerr`. */
   protectAnonymous(va: number, bytes: number, mapFlags: number): number {
     const start = va >>> 0;
-    const bad = this.checkRange(start, bytes);
+    const bad = this.checkRequest(start, bytes, mapFlags);
     if (bad !== Kerr.Ok) return bad;
-    if ((mapFlags & ~(MapFlags.Read | MapFlags.Write | MapFlags.Execute)) !== 0)
-      return Kerr.Invalid;
     for (let p = start; p < start + bytes; p += PAGE)
       if (!this.anonymous.has(p)) return Kerr.NoEntry;
     const pte = pteFlags(mapFlags);
@@ -253,6 +249,15 @@ export class GuestSpace {
       }
       page.pte = pte;
     }
+    return Kerr.Ok;
+  }
+
+  /** A range for `checkRange` and known `MapFlags`. */
+  private checkRequest(start: number, bytes: number, mapFlags: number): number {
+    const bad = this.checkRange(start, bytes);
+    if (bad !== Kerr.Ok) return bad;
+    if ((mapFlags & ~(MapFlags.Read | MapFlags.Write | MapFlags.Execute)) !== 0)
+      return Kerr.Invalid;
     return Kerr.Ok;
   }
 
