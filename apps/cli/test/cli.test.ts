@@ -232,6 +232,36 @@ describe('evm run', () => {
     expect(r.status).toBe(0);
   });
 
+  it('holds each application to its memoryMiB: malloc fails past it, the others go on', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'evm-mem-'));
+    try {
+      copyFileSync(APP('bigheap'), path.join(dir, 'bigheap.elf'));
+      copyFileSync(APP('hello'), path.join(dir, 'hello.elf'));
+      writeFileSync(
+        path.join(dir, 'evm.config.json'),
+        JSON.stringify({
+          rumpKernels: [
+            { name: 'rk-a', components: ['console'] },
+            { name: 'rk-b', components: ['console'] },
+          ],
+          apps: [
+            { name: 'small', elf: 'bigheap.elf', rk: 'rk-a', memoryMiB: 16 },
+            { name: 'greeter', elf: 'hello.elf', rk: 'rk-b' },
+          ],
+        }),
+      );
+      const r = evm(['run', dir]);
+      const failedAt = Number(/^small\s+\| malloc failed after (\d+) MiB$/m.exec(r.stdout)?.[1]);
+      expect(failedAt).toBeGreaterThanOrEqual(15);
+      expect(failedAt).toBeLessThanOrEqual(16);
+      expect(r.stdout).toMatch(/^greeter \| hello from greeter in a rump kernel/m);
+      expect(r.stderr).toContain('evm: small (in rk-a) exit 1;');
+      expect(r.stderr).toContain('evm: greeter (in rk-b) exit 0;');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('gives a C program anonymous memory: mmap, mprotect, munmap through its rump kernel', () => {
     const r = evm(['run', '--elf', APP('mmap')]);
     expect(r.stdout).toMatch(/^read\(\) into it -> EFAULT\s+ok$/m);

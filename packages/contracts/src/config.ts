@@ -71,6 +71,11 @@ export interface ApplicationConfig {
   readonly restarts?: number;
   /** This application faults on purpose (a demonstration): its fault is reported, not an error of the run. */
   readonly expectFault?: boolean;
+  /**
+   * MiB it may add to its image at run time (`malloc` past the linked heap,
+   * `mmap`), default 64: one application cannot take the memory of the others.
+   */
+  readonly memoryMiB?: number;
 }
 
 export interface EvmConfig {

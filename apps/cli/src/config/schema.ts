@@ -191,6 +191,12 @@ export const CONFIG_SHAPE: Shape = {
             type: 'boolean',
             description: 'faults on purpose: reported, not an error',
           },
+          memoryMiB: {
+            type: 'integer',
+            minimum: 0,
+            maximum: 1024,
+            description: 'MiB it may add at run time (malloc, mmap); default 64',
+          },
         },
       },
     },

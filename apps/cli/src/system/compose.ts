@@ -191,7 +191,7 @@ export function composeSystem(
         hypercalls: (port) => kernelHypercalls(port, { hostname: rk.name }),
         argv: plan.argv,
         env: app.env,
-        layout: appLayout(image),
+        layout: appLayout(image, app.memoryMiB),
         onExit: (status) => {
           plan.exitStatus = status;
         },

@@ -16,6 +16,8 @@ export interface VmLayout {
   /** [mmapStart, mmapEnd): page-aligned window for anonymous mappings. */
   readonly mmapStart: number;
   readonly mmapEnd: number;
+  /** Most bytes the grown break and the mappings may hold together (default: no limit but the window). */
+  readonly maxBytes?: number;
 }
 
 interface Mapping {
@@ -48,6 +50,8 @@ export function vmLayoutProblem(l: VmLayout): string | undefined {
     return 'the mmap window must be page aligned and not reversed';
   if (l.mmapStart < roundUp(l.breakLimit) && roundUp(l.breakStart) < l.mmapEnd)
     return 'the break range overlaps the mmap window';
+  if (l.maxBytes !== undefined && !(Number.isSafeInteger(l.maxBytes) && l.maxBytes >= 0))
+    return 'maxBytes must be a non-negative integer';
   return undefined;
 }
 
@@ -79,6 +83,20 @@ export class VmSpace {
     return sum;
   }
 
+  /** Whether `more` bytes would take the process past the layout's `maxBytes`. */
+  private overLimit(more: number): boolean {
+    const max = this.layout?.maxBytes;
+    return max !== undefined && this.mappedBytes + more > max;
+  }
+
+  /** Bytes of the mappings inside [start, end). */
+  private overlap(start: number, end: number): number {
+    let bytes = 0;
+    for (const m of this.mappings)
+      bytes += Math.max(0, Math.min(end, m.end) - Math.max(start, m.start));
+    return bytes;
+  }
+
   get regions(): ReadonlyArray<Readonly<Mapping>> {
     return this.mappings;
   }
@@ -89,6 +107,7 @@ export class VmSpace {
     if (!l || !isMappable(mem)) return -Errno.ENOMEM;
     if (to < l.breakStart || to > l.breakLimit) return -Errno.ENOMEM;
     const need = roundUp(to);
+    if (need > this.breakMapped && this.overLimit(need - this.breakMapped)) return -Errno.ENOMEM;
     if (need > this.breakMapped) {
       if (!mem.mapAnonymous(this.breakMapped, need - this.breakMapped, PROT.READ | PROT.WRITE))
         return -Errno.ENOMEM;
@@ -126,11 +145,14 @@ export class VmSpace {
     if (flags & MAP.FIXED) {
       if (!aligned(addr)) return -Errno.EINVAL;
       if (addr < l.mmapStart || addr + size > l.mmapEnd) return -Errno.EINVAL;
+      // What it replaces is given back first; checked before anything is removed.
+      if (this.overLimit(size - this.overlap(addr, addr + size))) return -Errno.ENOMEM;
       this.remove(mem, addr, addr + size);
       start = addr;
     } else {
       // The hint is honoured when it is free, as NetBSD does; otherwise the first fit.
       const hint = addr >= l.mmapStart && addr < l.mmapEnd ? roundUp(addr) : l.mmapStart;
+      if (this.overLimit(size)) return -Errno.ENOMEM;
       const found = this.findGap(hint, size, align) ?? this.findGap(l.mmapStart, size, align);
       if (found === undefined) return -Errno.ENOMEM;
       start = found;

@@ -7,6 +7,7 @@ import {
   PAGE_SIZE,
   PROT,
   RumpKernel,
+  Sys,
   SyscallDriver,
   VmSpace,
   vmLayoutProblem,
@@ -159,5 +160,38 @@ describe('anonymous mmap, munmap and mprotect', () => {
       rk.spawn(['a'], {}, { layout: { breakStart: 0, breakLimit: 0, mmapStart: 1, mmapEnd: 2 } }),
     ).toThrow(/rump kernel x: layout: the mmap window must be page aligned/);
     expect(new VmSpace(undefined).mappedBytes).toBe(0);
+  });
+});
+
+describe('the memory limit of a layout (maxBytes)', () => {
+  it('counts the grown break and the mappings together, and refuses what would pass it', () => {
+    const d = boot();
+    const layout = { ...DRIVER_LAYOUT, maxBytes: 4 * PAGE_SIZE };
+    const proc = d.rk.spawn(['limited'], {}, { layout });
+    const out = new Int32Array(2);
+    const call = (n: number, ...args: number[]) => d.rk.syscall(proc, n, args, d.mem, out);
+    const [BREAK, MMAP, MUNMAP] = [Sys.break, Sys.mmap, Sys.munmap];
+    const start = layout.breakStart;
+    expect(call(BREAK, start + 2 * PAGE_SIZE)).toBe(0);
+    const a = call(MMAP, 0, 2 * PAGE_SIZE, RW, ANON, -1) >>> 0;
+    expect(a).toBeGreaterThanOrEqual(layout.mmapStart);
+    expect(proc.vm.mappedBytes).toBe(4 * PAGE_SIZE);
+    // at the limit: one more page of either kind is refused, and nothing changes
+    expect(call(MMAP, 0, PAGE_SIZE, RW, ANON, -1)).toBe(-Errno.ENOMEM);
+    expect(call(BREAK, start + 3 * PAGE_SIZE)).toBe(-Errno.ENOMEM);
+    expect(proc.vm.mappedBytes).toBe(4 * PAGE_SIZE);
+    // replacing a mapping in place costs only what it adds
+    expect(call(MMAP, a, 2 * PAGE_SIZE, RW, ANON | MAP.FIXED, -1) >>> 0).toBe(a);
+    expect(call(MMAP, a, 3 * PAGE_SIZE, RW, ANON | MAP.FIXED, -1)).toBe(-Errno.ENOMEM);
+    expect(d.mem.copyOut(a, new Uint8Array(1))).toBe(true); // the refused call removed nothing
+    // giving memory back makes room again
+    expect(call(MUNMAP, a, 2 * PAGE_SIZE)).toBe(0);
+    expect(call(BREAK, start + 4 * PAGE_SIZE)).toBe(0);
+    expect(proc.vm.mappedBytes).toBe(4 * PAGE_SIZE);
+  });
+
+  it('is checked with the rest of the layout', () => {
+    expect(vmLayoutProblem({ ...DRIVER_LAYOUT, maxBytes: -1 })).toMatch(/maxBytes/);
+    expect(vmLayoutProblem({ ...DRIVER_LAYOUT, maxBytes: 0 })).toBeUndefined();
   });
 });
