@@ -232,6 +232,36 @@ describe('evm run', () => {
     expect(r.status).toBe(0);
   });
 
+  it('runs composed applications on the translator tier the same way', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'evm-tier-'));
+    try {
+      for (const name of ['fs', 'mmap', 'errno'])
+        copyFileSync(APP(name), path.join(dir, `${name}.elf`));
+      writeFileSync(
+        path.join(dir, 'evm.config.json'),
+        JSON.stringify({
+          board: { tier: 'translator' },
+          rumpKernels: ['a', 'b', 'c'].map((n) => ({
+            name: `rk-${n}`,
+            components: ['console', 'tmpfs'],
+          })),
+          apps: [
+            { name: 'fs', elf: 'fs.elf', rk: 'rk-a' },
+            { name: 'mm', elf: 'mmap.elf', rk: 'rk-b' },
+            { name: 'errno', elf: 'errno.elf', rk: 'rk-c' },
+          ],
+        }),
+      );
+      const r = evm(['run', dir]);
+      expect(r.stdout).toMatch(/^fs\s+\| fs: all checks passed$/m);
+      expect(r.stdout).toMatch(/^mm\s+\| all mmap steps behaved$/m);
+      expect(r.stdout).toMatch(/^errno\s+\| write\(1, bad pointer, 8\)\s+-> -1 EFAULT$/m);
+      expect(r.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('holds each application to its memoryMiB: malloc fails past it, the others go on', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'evm-mem-'));
     try {
