@@ -85,7 +85,7 @@ export class VirtMachine implements Machine {
             `instruction budget of ${limit} exhausted at pc 0x${hex(hart.pc)}`,
           );
         }
-        const why = hart.run(left < SLICE ? left : SLICE);
+        const why = hart.run(Math.min(left, SLICE));
         if (why === 'fatal') {
           control.requestStop(
             EXIT.fatal,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type DeviceContext, isEvmError } from '@evm/contracts';
+import type { DeviceContext } from '@evm/contracts';
 import {
   evmErrorOf,
   pluginManifestProblems,

@@ -1,7 +1,5 @@
 import {
   type AccessWidth,
-  type ConsolePort,
-  type IrqLine,
   type MmioDevice,
   PhysicalAccessError,
   type PhysicalMemory,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type DeviceContext, isEvmError, PLUGIN_MODULE_FORMAT } from '@evm/contracts';
+import { type DeviceContext, PLUGIN_MODULE_FORMAT } from '@evm/contracts';
 import { evmErrorOf } from '@evm/hw-testkit';
 import plugin, { VirtioMmioRegister as R, VirtioMmioEmptySlot, VirtioMmioTransport } from '../src';
 import { FakeConsole, FakeMemory, RecordingLine, TestDriver } from './fakes';

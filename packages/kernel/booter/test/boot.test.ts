@@ -101,7 +101,6 @@ describe('booting a manifest', () => {
             name: 'napp',
             native: () => ({
               threads: {
-                // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
                 *main(port) {
                   const math = port.cap('math');
                   port.call(port.cap('console'), 3, port.call(math, 1, 30, 12)); // native → guest
@@ -315,7 +314,6 @@ describe('booting a manifest', () => {
           name: 'client',
           native: () => ({
             threads: {
-              // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
               *main(port) {
                 out.push(port.call(port.cap('x'), 0));
               },

@@ -113,7 +113,6 @@ function roundTrip(clientKind, serverKind, calls) {
   if (clientKind === 'native') {
     client = kernel.createNativeComponent('client', () => ({
       threads: {
-        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main(port) {
           let x = 0;
           const t0 = process.hrtime.bigint();

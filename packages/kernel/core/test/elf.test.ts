@@ -142,7 +142,6 @@ describe('a guest component written in C', () => {
     const out: number[] = [];
     const client = sys.kernel.createNativeComponent('client', () => ({
       threads: {
-        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main(port) {
           out.push(port.call(1, 1, 5, 55), port.call(1, 2, 5), port.call(1, 9));
           out.push(port.call(1, 3)); // the server crashes: micro-reboot

@@ -95,7 +95,6 @@ describe('invocation pairings', () => {
     const out: number[] = [];
     const client = sys.kernel.createNativeComponent('client', () => ({
       threads: {
-        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main(port) {
           out.push(port.call(1, 1, 40, 2), ...port.results.slice(1));
           out.push(port.call(1, 2, 6, 7), port.results[1]!);

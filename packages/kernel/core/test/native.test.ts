@@ -43,7 +43,6 @@ function mathServer(created: { count: number }): NativeComponentFactory {
 function runOnce(body: (port: KernelPort) => unknown, out: unknown[]): NativeComponentFactory {
   return () => ({
     threads: {
-      // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
       *main(port) {
         out.push(body(port));
       },
@@ -110,7 +109,6 @@ describe('native invocation', () => {
     const out: number[] = [];
     const client = sys.kernel.createNativeComponent('client', () => ({
       threads: {
-        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main(port) {
           out.push(port.call(1, 0, 2));
           out.push(port.call(1, 0, 10));
@@ -139,7 +137,6 @@ describe('native invocation', () => {
     let tries = 0;
     const thief = sys.kernel.createNativeComponent('thief', () => ({
       threads: {
-        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main() {
           if (tries++ === 0) stolen!.call(0, SelfOp.Whoami);
         },
@@ -167,7 +164,6 @@ describe('faults in native components', () => {
     const out: number[] = [];
     const client = sys.kernel.createNativeComponent('client', () => ({
       threads: {
-        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main(port) {
           out.push(port.call(1, 4), port.results[1]!); // instance 1, 1 call
           out.push(port.call(1, 4), port.results[1]!); // instance 1, 2 calls
@@ -238,7 +234,6 @@ describe('faults in native components', () => {
     const out: number[] = [];
     const client = sys.kernel.createNativeComponent('client', () => ({
       threads: {
-        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main(port) {
           out.push(port.call(1, 3), port.call(1, 1, 1));
         },
@@ -270,7 +265,6 @@ describe('faults in native components', () => {
     const out: number[] = [];
     const client = sys.kernel.createNativeComponent('client', () => ({
       threads: {
-        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main(port) {
           out.push(port.call(1, 0), port.results[1]!);
         },
@@ -291,7 +285,6 @@ describe('faults in native components', () => {
     const out: number[] = [];
     const manager = sys.kernel.createNativeComponent('manager', () => ({
       threads: {
-        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main(port) {
           out.push(port.call(2, 4)); // instance 1
           out.push(port.call(1, 1)); // ComponentOp.Reboot
@@ -350,7 +343,6 @@ describe('asynchronous endpoints and blocking', () => {
     const out: number[] = [];
     const comp = sys.kernel.createNativeComponent('c', () => ({
       threads: {
-        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main(port) {
           out.push(port.call(1, RcvOp.Wait), port.call(0, SelfOp.Yield), port.call(1, RcvOp.Poll));
         },
@@ -404,7 +396,6 @@ describe('capability tables', () => {
     }));
     const owner = sys.kernel.createNativeComponent('owner', () => ({
       threads: {
-        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main(port) {
           out.push(port.call(2, CaptblOp.Type, 3)); // empty
           out.push(port.call(2, CaptblOp.Copy, 1, 3)); // copy my gate into grantee's slot 3
@@ -436,7 +427,6 @@ describe('capability tables', () => {
     sys.kernel.onFault((f) => faults.push(f));
     const again = sys.kernel.createNativeComponent('again', () => ({
       threads: {
-        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main(port) {
           out.push(port.call(1, 0));
         },

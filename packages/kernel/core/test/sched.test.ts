@@ -133,7 +133,6 @@ describe('the scheduling protocol', () => {
     const ids: number[] = [];
     const { link } = withScheduler(kernel, () => ({
       threads: {
-        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main(port) {
           for (const id of ids) {
             const state = port.call(1, SchedOp.ThreadInfo, id);
@@ -310,7 +309,6 @@ describe('the scheduling protocol', () => {
     const out: number[] = [];
     const killer = sys.kernel.createNativeComponent('killer', () => ({
       threads: {
-        // biome-ignore lint/correctness/useYield: a thread body that runs once, start to end
         *main(port) {
           out.push(port.call(1, ComponentOp.Reboot));
         },
