@@ -23,6 +23,19 @@ function evm(args: string[], options: { cwd?: string; input?: string } = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** `evm run` on a fresh directory holding example ELFs (file name → example) and this evm.config.json. */
+function runComposed(elfs: Record<string, string>, config: object) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'evm-sys-'));
+  try {
+    for (const [file, example] of Object.entries(elfs))
+      copyFileSync(APP(example), path.join(dir, file));
+    writeFileSync(path.join(dir, 'evm.config.json'), JSON.stringify(config));
+    return evm(['run', dir]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 let scratch: string;
 beforeAll(() => {
   scratch = mkdtempSync(path.join(tmpdir(), 'evm-cli-'));
@@ -233,63 +246,47 @@ describe('evm run', () => {
   });
 
   it('runs composed applications on the translator tier the same way', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'evm-tier-'));
-    try {
-      for (const name of ['fs', 'mmap', 'errno'])
-        copyFileSync(APP(name), path.join(dir, `${name}.elf`));
-      writeFileSync(
-        path.join(dir, 'evm.config.json'),
-        JSON.stringify({
-          board: { tier: 'translator' },
-          rumpKernels: ['a', 'b', 'c'].map((n) => ({
-            name: `rk-${n}`,
-            components: ['console', 'tmpfs'],
-          })),
-          apps: [
-            { name: 'fs', elf: 'fs.elf', rk: 'rk-a' },
-            { name: 'mm', elf: 'mmap.elf', rk: 'rk-b' },
-            { name: 'errno', elf: 'errno.elf', rk: 'rk-c' },
-          ],
-        }),
-      );
-      const r = evm(['run', dir]);
-      expect(r.stdout).toMatch(/^fs\s+\| fs: all checks passed$/m);
-      expect(r.stdout).toMatch(/^mm\s+\| all mmap steps behaved$/m);
-      expect(r.stdout).toMatch(/^errno\s+\| write\(1, bad pointer, 8\)\s+-> -1 EFAULT$/m);
-      expect(r.status).toBe(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const r = runComposed(
+      { 'fs.elf': 'fs', 'mmap.elf': 'mmap', 'errno.elf': 'errno' },
+      {
+        board: { tier: 'translator' },
+        rumpKernels: ['a', 'b', 'c'].map((n) => ({
+          name: `rk-${n}`,
+          components: ['console', 'tmpfs'],
+        })),
+        apps: [
+          { name: 'fs', elf: 'fs.elf', rk: 'rk-a' },
+          { name: 'mm', elf: 'mmap.elf', rk: 'rk-b' },
+          { name: 'errno', elf: 'errno.elf', rk: 'rk-c' },
+        ],
+      },
+    );
+    expect(r.stdout).toMatch(/^fs\s+\| fs: all checks passed$/m);
+    expect(r.stdout).toMatch(/^mm\s+\| all mmap steps behaved$/m);
+    expect(r.stdout).toMatch(/^errno\s+\| write\(1, bad pointer, 8\)\s+-> -1 EFAULT$/m);
+    expect(r.status).toBe(0);
   });
 
   it('holds each application to its memoryMiB: malloc fails past it, the others go on', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'evm-mem-'));
-    try {
-      copyFileSync(APP('bigheap'), path.join(dir, 'bigheap.elf'));
-      copyFileSync(APP('hello'), path.join(dir, 'hello.elf'));
-      writeFileSync(
-        path.join(dir, 'evm.config.json'),
-        JSON.stringify({
-          rumpKernels: [
-            { name: 'rk-a', components: ['console'] },
-            { name: 'rk-b', components: ['console'] },
-          ],
-          apps: [
-            { name: 'small', elf: 'bigheap.elf', rk: 'rk-a', memoryMiB: 16 },
-            { name: 'greeter', elf: 'hello.elf', rk: 'rk-b' },
-          ],
-        }),
-      );
-      const r = evm(['run', dir]);
-      const failedAt = Number(/^small\s+\| malloc failed after (\d+) MiB$/m.exec(r.stdout)?.[1]);
-      expect(failedAt).toBeGreaterThanOrEqual(15);
-      expect(failedAt).toBeLessThanOrEqual(16);
-      expect(r.stdout).toMatch(/^greeter \| hello from greeter in a rump kernel/m);
-      expect(r.stderr).toContain('evm: small (in rk-a) exit 1;');
-      expect(r.stderr).toContain('evm: greeter (in rk-b) exit 0;');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const r = runComposed(
+      { 'bigheap.elf': 'bigheap', 'hello.elf': 'hello' },
+      {
+        rumpKernels: [
+          { name: 'rk-a', components: ['console'] },
+          { name: 'rk-b', components: ['console'] },
+        ],
+        apps: [
+          { name: 'small', elf: 'bigheap.elf', rk: 'rk-a', memoryMiB: 16 },
+          { name: 'greeter', elf: 'hello.elf', rk: 'rk-b' },
+        ],
+      },
+    );
+    const failedAt = Number(/^small\s+\| malloc failed after (\d+) MiB$/m.exec(r.stdout)?.[1]);
+    expect(failedAt).toBeGreaterThanOrEqual(15);
+    expect(failedAt).toBeLessThanOrEqual(16);
+    expect(r.stdout).toMatch(/^greeter \| hello from greeter in a rump kernel/m);
+    expect(r.stderr).toContain('evm: small (in rk-a) exit 1;');
+    expect(r.stderr).toContain('evm: greeter (in rk-b) exit 0;');
   });
 
   it('gives a C program anonymous memory: mmap, mprotect, munmap through its rump kernel', () => {
