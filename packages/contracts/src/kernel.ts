@@ -52,6 +52,8 @@ export const SelfOp = {
   Whoami: 3,
   /** Kernel time in cycles: ret = low 31 bits, r1 = low 32 bits, r2 = high bits. */
   Now: 4,
+  /** ret = the `CapType` in slot a0 of the caller's own table (`None` when empty or out of range). */
+  CapType: 5,
 } as const;
 
 /** Operations on a `Rcv` capability (only its owning thread may receive). */
@@ -366,8 +368,12 @@ export interface ThreadSpec {
   readonly body?: string;
   /** Argument word handed to the body (guest: a0 of the thread upcall). */
   readonly arg?: number;
-  /** Gives the thread a receive endpoint (`<component>.<thread>`), its `Rcv` capability named after the thread. */
-  readonly endpoint?: boolean | { readonly priority?: number };
+  /**
+   * Gives the thread a receive endpoint (`<component>.<thread>`), its `Rcv`
+   * capability named after the thread (at `slot` when given: guest code
+   * finds it there).
+   */
+  readonly endpoint?: boolean | { readonly priority?: number; readonly slot?: number };
 }
 
 /** A dependency on an interface, optionally naming the server and the slot. */

@@ -19,6 +19,9 @@
 extern char __bss_start[], __bss_end[];
 int main(int argc, char **argv);
 
+/* 1 when this thread has an endpoint to wait on (EVM_WAIT_CAP), 0 when it yields instead; -1 until asked. */
+static int can_wait = -1;
+
 int32_t evm_call(int32_t nr, int32_t x0, int32_t x1, int32_t x2, int32_t x3, int32_t *second) {
     for (;;) {
         struct evm_result r = evm_syscall4(nr, x0, x1, x2, x3);
@@ -26,7 +29,9 @@ int32_t evm_call(int32_t nr, int32_t x0, int32_t x1, int32_t x2, int32_t x3, int
             if (second) *second = r.second;
             return r.value;
         }
-        evm_yield();
+        if (can_wait < 0) can_wait = evm_cap_type(EVM_WAIT_CAP) == EVM_CAP_RCV;
+        if (can_wait) evm_wait();
+        else evm_yield();
     }
 }
 

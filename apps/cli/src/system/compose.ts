@@ -31,6 +31,8 @@ export interface AppPlan {
   calls: number;
   /** System calls in a row answered "would block" (it waits for input or time). */
   blockedStreak: number;
+  /** Interrupt line that wakes it from a wait (see FIRST_WAKE_LINE). */
+  wakeLine?: number;
   /** Its RK as booted last (boot and every micro-reboot). */
   kernel?: import('@evm/rump-core').RumpKernel;
   /** `performance.now()` of its first system call (a few hundred instructions after its first). */
@@ -44,6 +46,11 @@ export interface ComposedSystem {
   /** Who may invoke whom: client → server (interface). */
   readonly capabilities: ReadonlyArray<{ from: string; to: string; interface: string }>;
 }
+
+/** Capability slot of an application thread's endpoint (the C SDK's EVM_WAIT_CAP). */
+const WAIT_SLOT = 2;
+/** Interrupt lines from here on wake applications, one each. */
+const FIRST_WAKE_LINE = 64;
 
 function invalid(file: string, field: string, message: string): never {
   throw new EvmError('EVM_MANIFEST_INVALID', `${path.basename(file)}: ${field}: ${message}`);
@@ -218,12 +225,18 @@ export function composeSystem(
       name: app.name,
       image: new Uint8Array(bytes),
       depends: [{ interface: RUMP_SYSCALL_INTERFACE, server: rk.name, slot: 1 }],
-      threads: [{ name: 'main', priority: app.priority ?? 10 }],
+      // Its endpoint (the SDK's EVM_WAIT_CAP): the runtime waits there while a call would block.
+      threads: [{ name: 'main', priority: app.priority ?? 10, endpoint: { slot: WAIT_SLOT } }],
       onFault: app.onFault ?? 'reboot',
     });
     capabilities.push({ from: app.name, to: rk.name, interface: RUMP_SYSCALL_INTERFACE });
   });
-  return { manifest: { components, regions }, apps, capabilities };
+  // One interrupt line per application, bound to its endpoint: the host's way to wake it.
+  const interrupts = apps.map((plan, i) => {
+    plan.wakeLine = FIRST_WAKE_LINE + i;
+    return { line: plan.wakeLine, to: `${plan.name}.main` };
+  });
+  return { manifest: { components, regions, interrupts }, apps, capabilities };
 }
 
 /** Input fixed by the configuration: served once, then end of input. */

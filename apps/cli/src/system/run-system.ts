@@ -95,6 +95,7 @@ export async function runSystem(options: RunSystemOptions): Promise<SystemOutcom
     sinks.set(a.name, prefixer(a.name, width, write, plain));
   }
   const live = options.stdin ? liveInput(options.stdin) : undefined;
+  options.signal?.addEventListener('abort', () => live?.release(), { once: true });
   const composed = composeSystem(
     config,
     options.file,
@@ -166,6 +167,12 @@ export async function runSystem(options: RunSystemOptions): Promise<SystemOutcom
     }
     return found.length > 0 ? found : undefined;
   };
+  // Waiting applications with no input to come: what each waits on.
+  const stuckReport = (alive: readonly AppPlan[]): string[] =>
+    alive.map(
+      (plan) =>
+        `${plan.name}: ${plan.kernel?.deadlock() ?? 'waits for an event nothing in this system will send'}`,
+    );
   let reason: SystemOutcome['reason'] = 'done';
   const limit = config.kernel?.maxCycles ?? Number.POSITIVE_INFINITY;
   let spent = 0;
@@ -182,7 +189,24 @@ export async function runSystem(options: RunSystemOptions): Promise<SystemOutcom
     const before = sys.kernel.time;
     const r = sys.run({ maxCycles: slice, until: waiting });
     spent += sys.kernel.time - before;
-    if (r === 'idle' || r === 'halt') break;
+    if (r === 'halt') break;
+    if (r === 'idle') {
+      // Every thread waits. Applications still running wait on their
+      // endpoints for input, or on something nothing will ever send.
+      const alive = composed.apps.filter((plan) => plan.exitStatus === undefined);
+      if (alive.length === 0) break;
+      const stuck = live === undefined || live.ended ? stuckReport(alive) : deadlocks();
+      if (stuck !== undefined) {
+        for (const s of sinks.values()) s.flush();
+        for (const line of stuck) options.write(`evm: deadlock: ${line}\n`);
+        reason = 'deadlock';
+        break;
+      }
+      await live!.next();
+      for (const plan of alive)
+        if (plan.wakeLine !== undefined) sys.kernel.interrupt(plan.wakeLine);
+      continue;
+    }
     // Every application only retries calls that cannot complete yet (input,
     // time): let the host wait a little instead of spinning a core.
     if (r === 'until') {
@@ -234,13 +258,35 @@ export async function runSystem(options: RunSystemOptions): Promise<SystemOutcom
 function liveInput(stream: NodeJS.ReadableStream) {
   const chunks: Buffer[] = [];
   let ended = false;
-  const onData = (c: Buffer | string) => chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
+  /** Called on every arrival (data or the end): wakes whoever waits for input. */
+  let onArrival: () => void = () => {};
+  const onData = (c: Buffer | string) => {
+    chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
+    onArrival();
+  };
   const onEnd = () => {
     ended = true;
+    onArrival();
   };
   stream.on('data', onData);
   stream.on('end', onEnd);
   return {
+    get ended(): boolean {
+      return ended;
+    },
+    /** Ends a wait in `next` without input (the run is interrupted). */
+    release(): void {
+      onArrival();
+    },
+    /** Resolves at the next arrival of input or its end (or `release`). */
+    next(): Promise<void> {
+      return new Promise((resolve) => {
+        onArrival = () => {
+          onArrival = () => {};
+          resolve();
+        };
+      });
+    },
     read(into: Uint8Array): number {
       const head = chunks[0];
       if (!head) return ended ? 0 : -35;

@@ -196,8 +196,9 @@ export function validateManifest(manifest: unknown, options: ValidateOptions = {
             : 'must be the name of a thread body',
         );
       if (th.endpoint !== undefined && typeof th.endpoint !== 'boolean') {
-        if (!isObject(th.endpoint)) fail(`${tf}.endpoint`, 'must be true, false or { priority }');
-        checkKeys(`${tf}.endpoint`, th.endpoint, ['priority']);
+        if (!isObject(th.endpoint))
+          fail(`${tf}.endpoint`, 'must be true, false or { priority, slot }');
+        checkKeys(`${tf}.endpoint`, th.endpoint, ['priority', 'slot']);
         optionalInt(
           `${tf}.endpoint.priority`,
           (th.endpoint as { priority?: number }).priority,
@@ -340,8 +341,18 @@ export function validateManifest(manifest: unknown, options: ValidateOptions = {
     });
     servers.set(c.name, deps);
     for (const t of c.threads ?? []) {
-      if (t.endpoint !== undefined && t.endpoint !== false)
-        caps.push({ type: 'rcv', name: t.name, target: `${c.name}.${t.name}` });
+      if (t.endpoint !== undefined && t.endpoint !== false) {
+        const slot =
+          typeof t.endpoint === 'object'
+            ? optionalInt(
+                `${f}.threads.${t.name}.endpoint.slot`,
+                t.endpoint.slot,
+                1,
+                captblSize - 1,
+              )
+            : undefined;
+        caps.push({ type: 'rcv', name: t.name, target: `${c.name}.${t.name}`, slot });
+      }
     }
     array(`${f}.capabilities`, c.capabilities).forEach((raw, k) => {
       const cf = `${f}.capabilities[${k}]`;

@@ -60,6 +60,22 @@ describe('manifest validation', () => {
     ]);
   });
 
+  it("puts a thread's receive capability at the slot its endpoint names", () => {
+    const plan = validateManifest({
+      components: [
+        comp('app', { threads: [{ name: 'main', endpoint: { slot: 2, priority: 3 } }] }),
+      ],
+    });
+    expect(plan.components[0]!.capabilities).toEqual([
+      { type: 'rcv', name: 'main', target: 'app.main', slot: 2 },
+    ]);
+    expect(() =>
+      validateManifest({
+        components: [comp('app', { threads: [{ name: 'main', endpoint: { slot: 0 } }] })],
+      }),
+    ).toThrow(/threads\.main\.endpoint\.slot: must be an integer in 1\.\./);
+  });
+
   const cases: [string, CompositionManifest | unknown, RegExp][] = [
     ['not an object', 42, /^manifest : must be an object/],
     ['no components', { components: [] }, /manifest components: must list at least one component/],

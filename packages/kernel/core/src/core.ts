@@ -911,6 +911,11 @@ export class KernelCore implements KernelSubsystem {
         r[1] = (this.time % 0x1_0000_0000) | 0;
         r[2] = Math.floor(this.time / 0x1_0000_0000) | 0;
         return this.time % 0x8000_0000;
+      case SelfOp.CapType: {
+        // Looking into its own table is harmless: code can learn what it was given.
+        const slot = a0 >>> 0;
+        return slot < comp.captbl.size ? comp.captbl.types[slot]! : CapType.None;
+      }
     }
     return Kerr.Invalid;
   }

@@ -70,6 +70,24 @@ describe('native invocation', () => {
     expect(out).toEqual([[10, 42, [42, 42, 9, -7], t.id]]);
   });
 
+  it('tells a component the type of a slot of its own table (SelfOp.CapType), empty or not', () => {
+    const sys = testSystem();
+    const out: unknown[] = [];
+    const client = sys.kernel.createNativeComponent(
+      'client',
+      runOnce(
+        (port) => [0, 1, 9, 0x7fff_ffff, -1].map((slot) => port.call(0, SelfOp.CapType, slot)),
+        out,
+      ),
+    );
+    const other = sys.kernel.createNativeComponent('other', () => ({ threads: { *main() {} } }));
+    const e = sys.kernel.createEndpoint(sys.kernel.createThread(other, { name: 'main' }));
+    sys.kernel.grant(client, CapType.Asnd, e, 1);
+    sys.spawn(client, { name: 'main' });
+    sys.kernel.run({ maxCycles: 1e6 });
+    expect(out).toEqual([[CapType.Self, CapType.Asnd, CapType.None, CapType.None, CapType.None]]);
+  });
+
   it('checks capability types and operations', () => {
     const sys = testSystem();
     const out: unknown[] = [];

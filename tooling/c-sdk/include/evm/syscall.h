@@ -12,8 +12,10 @@
 #include <stdint.h>
 
 #define EVM_RK_CAP 1
+/* The thread's own receive endpoint, when the system gives it one: where it waits while a call would block. */
+#define EVM_WAIT_CAP 2
 #define EVM_SYS_INDIRECT 0x10000
-/* Not an errno: the call cannot complete yet (empty pipe, no console input); yield and retry. */
+/* Not an errno: the call cannot complete yet (empty pipe, no console input); wait or yield, and retry. */
 #define EVM_WOULD_BLOCK (-0x10000)
 /* eVM's own call: copy the argument block (argc, then NUL-separated strings) to a0, at most a1 bytes. */
 #define EVM_SYS_ARGS 0x1001
@@ -82,7 +84,30 @@ static inline void evm_yield(void) {
     __asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : : "a2", "a3", "memory");
 }
 
-/* A call that retries after a yield while the RK says it would block. */
+/* The kernel's type of capability slot `slot` of this component (SELF_CAP, SelfOp.CapType); 3 = Rcv. */
+static inline int32_t evm_cap_type(int32_t slot) {
+    register int32_t a0 __asm__("a0") = 0;
+    register int32_t a1 __asm__("a1") = 5;
+    register int32_t a2 __asm__("a2") = slot;
+    __asm__ volatile("ecall" : "+r"(a0), "+r"(a1), "+r"(a2) : : "a3", "memory");
+    return a0;
+}
+#define EVM_CAP_RCV 3
+
+/*
+ * Waits for an event on the thread's endpoint (EVM_WAIT_CAP, RcvOp.Wait): the
+ * system sends one when what the RK waits for may have happened (console
+ * input). Only when that slot holds a Rcv capability (see evm_cap_type):
+ * invoking a capability one does not hold is a fault.
+ */
+static inline int32_t evm_wait(void) {
+    register int32_t a0 __asm__("a0") = EVM_WAIT_CAP;
+    register int32_t a1 __asm__("a1") = 0;
+    __asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : : "a2", "a3", "memory");
+    return a0;
+}
+
+/* A call that waits (or yields) and retries while the RK says it would block. */
 int32_t evm_call(int32_t nr, int32_t x0, int32_t x1, int32_t x2, int32_t x3, int32_t *second);
 /* Calls with up to six words (passed indirectly). */
 int32_t evm_call6(int32_t nr, const int32_t args[6], int32_t *second);
