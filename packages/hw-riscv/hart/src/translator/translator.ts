@@ -179,9 +179,6 @@ export class Translator implements ExecutionEngine {
     // The first dispatch resumes where the last run stopped, usually inside a
     // block (the budget ran out there): not a sign that the slot is hot.
     let resuming = true;
-    // The last region left at an instruction it does not compile: the
-    // interpreter runs the rest of that block, uncounted.
-    let interpret = false;
     for (;;) {
       if (s.checkStop) {
         s.checkStop = false;
@@ -191,63 +188,64 @@ export class Translator implements ExecutionEngine {
       const left = end - s.retired;
       if (left <= 0) return 'budget';
       const pc = s.pc;
-      if (!interpret) {
-        let off: number;
-        if (s.fetchXlate) {
-          const t = s.fetchTlb.exec;
-          off = tlbLookup(t.tag, t.off, pc);
-          if (off === NO_RAM) off = s.fetchRamOffset(pc);
-        } else {
-          off = (pc - ramBase) >>> 0;
-          if (off >= ramSize) off = s.fetchRamOffset(pc); // raises the fetch fault
-        }
-        const ramPage = off >>> 12;
-        const slot = (off & 4095) >>> 1;
-        let tp = pages[ramPage];
-        if (tp !== undefined) {
-          const e = tp.entry[slot]!;
-          if (e >= 0) {
-            const region = tp.regions[e >>> LABEL_BITS]!;
-            if (region.dataXlate === s.dataXlate) {
-              resuming = false;
-              const exit = region.fn(
-                e & LABEL_MASK,
-                pc & -4096,
-                Math.min(left, MAX_REGION_BUDGET),
-                0,
-                NO_RETURN,
-              );
-              if (exit === RegionExit.Interpret) interpret = true;
-              else if (exit === RegionExit.BudgetShort) {
-                // The next block is longer than what is left: the interpreter finishes exactly.
-                const rest = end - s.retired;
-                return rest > 0 ? this.interpreter.run(rest) : 'budget';
-              }
-              continue;
-            }
-            // Compiled for the other data-translation mode: interpreted here.
-            interpret = true;
-          }
-        } else {
-          tp = this.pageFor(ramPage);
-        }
-        if (!interpret) {
-          const insideBlock = tp.covered[slot] !== 0;
-          if (tp.entry[slot] === NO_ENTRY && !(resuming && insideBlock)) {
-            const count = tp.counts[slot]! + 1;
-            tp.counts[slot] = count;
-            if (count > this.threshold(ramPage, insideBlock) && this.compile(pc, ramPage, slot))
-              continue;
-          }
-        }
+      let off: number;
+      if (s.fetchXlate) {
+        const t = s.fetchTlb.exec;
+        off = tlbLookup(t.tag, t.off, pc);
+        if (off === NO_RAM) off = s.fetchRamOffset(pc);
+      } else {
+        off = (pc - ramBase) >>> 0;
+        if (off >= ramSize) off = s.fetchRamOffset(pc); // raises the fetch fault
       }
-      interpret = false;
+      const ramPage = off >>> 12;
+      const slot = (off & 4095) >>> 1;
+      const wasResuming = resuming;
       resuming = false;
-      this.stats.interpretedBlocks++;
-      const n = this.coldBlockLength(pc);
-      const why = this.interpreter.run(Math.min(n, left));
+      const tp = pages[ramPage] ?? this.pageFor(ramPage);
+      const e = tp.entry[slot]!;
+      if (e >= 0) {
+        const region = tp.regions[e >>> LABEL_BITS]!;
+        // Compiled for the other data-translation mode: interpreted here.
+        if (region.dataXlate !== s.dataXlate) {
+          const why = this.interpretBlock(pc, left);
+          if (why !== 'budget') return why;
+          continue;
+        }
+        const exit = region.fn(
+          e & LABEL_MASK,
+          pc & -4096,
+          Math.min(left, MAX_REGION_BUDGET),
+          0,
+          NO_RETURN,
+        );
+        const rest = end - s.retired;
+        if (exit === RegionExit.BudgetShort) {
+          // The next block is longer than what is left: the interpreter finishes exactly.
+          return rest > 0 ? this.interpreter.run(rest) : 'budget';
+        }
+        if (exit === RegionExit.Interpret && rest > 0) {
+          // An instruction the region does not compile: the rest of its block, uncounted.
+          const why = this.interpretBlock(s.pc, rest);
+          if (why !== 'budget') return why;
+        }
+        continue;
+      }
+      const insideBlock = tp.covered[slot] !== 0;
+      if (e === NO_ENTRY && !(wasResuming && insideBlock)) {
+        const count = tp.counts[slot]! + 1;
+        tp.counts[slot] = count;
+        if (count > this.threshold(ramPage, insideBlock) && this.compile(pc, ramPage, slot))
+          continue;
+      }
+      const why = this.interpretBlock(pc, left);
       if (why !== 'budget') return why;
     }
+  }
+
+  /** Interprets the block at `pc` (to its end, at most `left` instructions). */
+  private interpretBlock(pc: number, left: number): HartStopReason {
+    this.stats.interpretedBlocks++;
+    return this.interpreter.run(Math.min(this.coldBlockLength(pc), left));
   }
 
   /**
