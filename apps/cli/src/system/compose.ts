@@ -14,7 +14,6 @@ import {
   type RkComponent,
   RUMP_SYSCALL_INTERFACE,
   rumpSyscallServer,
-  WOULD_BLOCK,
 } from '@evm/rump-core';
 import type { ComponentService } from '@evm/svc-platform';
 import { appLayout } from './app-layout';
@@ -29,8 +28,6 @@ export interface AppPlan {
   readonly components: readonly string[];
   exitStatus?: number;
   calls: number;
-  /** System calls in a row answered "would block" (it waits for input or time). */
-  blockedStreak: number;
   /** Interrupt line that wakes it from a wait (see FIRST_WAKE_LINE). */
   wakeLine?: number;
   /** Its RK as booted last (boot and every micro-reboot). */
@@ -165,7 +162,6 @@ export function composeSystem(
       argv: [app.name, ...(app.args ?? [])],
       components: rk.components,
       calls: 0,
-      blockedStreak: 0,
     };
     apps.push(plan);
     const write = output(app.name);
@@ -209,9 +205,6 @@ export function composeSystem(
         },
         onCall: () => {
           if (plan.calls++ === 0) plan.firstCallAt = performance.now();
-        },
-        onResult: (r) => {
-          plan.blockedStreak = r === WOULD_BLOCK ? plan.blockedStreak + 1 : 0;
         },
       }),
     });

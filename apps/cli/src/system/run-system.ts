@@ -44,13 +44,6 @@ export interface SystemOutcome {
 /** Cycles per run slice: between slices the host event loop runs (Ctrl-C, output). */
 const SLICE_CYCLES = 5_000_000;
 const SEGV_STATUS = 128 + 11;
-/**
- * "Would block" answers in a row after which an application counts as
- * waiting; when every running one is, the slice ends and the host sleeps
- * IDLE_WAIT_MS (input arrives meanwhile; sleeps in the guest are retried).
- */
-const IDLE_STREAK = 16;
-const IDLE_WAIT_MS = 1;
 /** An application that can never continue ends with the machine's deadlock status. */
 const DEADLOCK_STATUS = 126;
 
@@ -146,33 +139,19 @@ export async function runSystem(options: RunSystemOptions): Promise<SystemOutcom
     };
   }
 
-  const waiting = () => {
-    let live = 0;
-    for (const plan of composed.apps) {
-      if (plan.exitStatus !== undefined) continue;
-      if (plan.blockedStreak < IDLE_STREAK) return false;
-      live++;
-    }
-    return live > 0;
-  };
-  // Every waiting application waits on something only its own RK could
-  // serve (a pipe nobody else holds): nothing will ever wake any of them.
-  const deadlocks = (): string[] | undefined => {
+  // Every thread waits, and these applications still run: what each waits
+  // on, unless input still to come may wake one (then undefined). With all
+  // of them waiting on something only their own RK could serve (a pipe
+  // nobody else holds), or no input to come, nothing will ever wake them.
+  const stuck = (alive: readonly AppPlan[], inputToCome: boolean): string[] | undefined => {
     const found: string[] = [];
-    for (const plan of composed.apps) {
-      if (plan.exitStatus !== undefined) continue;
+    for (const plan of alive) {
       const why = plan.kernel?.deadlock();
-      if (why === undefined) return undefined;
-      found.push(`${plan.name}: ${why}`);
+      if (why === undefined && inputToCome) return undefined;
+      found.push(`${plan.name}: ${why ?? 'waits for an event nothing in this system will send'}`);
     }
-    return found.length > 0 ? found : undefined;
+    return found;
   };
-  // Waiting applications with no input to come: what each waits on.
-  const stuckReport = (alive: readonly AppPlan[]): string[] =>
-    alive.map(
-      (plan) =>
-        `${plan.name}: ${plan.kernel?.deadlock() ?? 'waits for an event nothing in this system will send'}`,
-    );
   let reason: SystemOutcome['reason'] = 'done';
   const limit = config.kernel?.maxCycles ?? Number.POSITIVE_INFINITY;
   let spent = 0;
@@ -187,7 +166,7 @@ export async function runSystem(options: RunSystemOptions): Promise<SystemOutcom
       break;
     }
     const before = sys.kernel.time;
-    const r = sys.run({ maxCycles: slice, until: waiting });
+    const r = sys.run({ maxCycles: slice });
     spent += sys.kernel.time - before;
     if (r === 'halt') break;
     if (r === 'idle') {
@@ -195,10 +174,10 @@ export async function runSystem(options: RunSystemOptions): Promise<SystemOutcom
       // endpoints for input, or on something nothing will ever send.
       const alive = composed.apps.filter((plan) => plan.exitStatus === undefined);
       if (alive.length === 0) break;
-      const stuck = live === undefined || live.ended ? stuckReport(alive) : deadlocks();
-      if (stuck !== undefined) {
+      const report = stuck(alive, live !== undefined && !live.ended);
+      if (report !== undefined) {
         for (const s of sinks.values()) s.flush();
-        for (const line of stuck) options.write(`evm: deadlock: ${line}\n`);
+        for (const line of report) options.write(`evm: deadlock: ${line}\n`);
         reason = 'deadlock';
         break;
       }
@@ -207,23 +186,7 @@ export async function runSystem(options: RunSystemOptions): Promise<SystemOutcom
         if (plan.wakeLine !== undefined) sys.kernel.interrupt(plan.wakeLine);
       continue;
     }
-    // Every application only retries calls that cannot complete yet (input,
-    // time): let the host wait a little instead of spinning a core.
-    if (r === 'until') {
-      const stuck = deadlocks();
-      if (stuck !== undefined) {
-        for (const s of sinks.values()) s.flush();
-        for (const line of stuck) options.write(`evm: deadlock: ${line}\n`);
-        reason = 'deadlock';
-        break;
-      }
-      await new Promise<void>((resolve) => setTimeout(resolve, IDLE_WAIT_MS));
-      // Each waiting application tries its call once more before the next wait.
-      for (const plan of composed.apps)
-        plan.blockedStreak = Math.min(plan.blockedStreak, IDLE_STREAK - 1);
-    } else {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   live?.close();
   for (const s of sinks.values()) s.flush();

@@ -36,12 +36,6 @@ export interface RumpServerOptions {
   readonly onBoot?: (rk: RumpKernel) => void;
   /** Counts every system call served (for reports). */
   readonly onCall?: () => void;
-  /**
-   * Each call's result as the application gets it (`WOULD_BLOCK` included):
-   * lets the host see an application that only retries calls that cannot
-   * complete yet, and wait instead of spinning.
-   */
-  readonly onResult?: (result: number) => void;
   /** Where the application's break and anonymous mappings may go (without it they are `ENOMEM`). */
   readonly layout?: VmLayout;
 }
@@ -86,7 +80,8 @@ function callerMemory(port: KernelPort): UserMemory {
  * application's `ecall` arrives as an invocation (thread migration: the
  * application's thread runs the system call), arguments and buffers are
  * reached through copyIn/copyOut, and `WOULD_BLOCK` goes back to the
- * application, whose runtime yields and calls again.
+ * application, whose runtime waits on its endpoint (or yields) and calls
+ * again.
  */
 export function rumpSyscallServer(options: RumpServerOptions): NativeComponentFactory {
   return () => {
@@ -139,7 +134,6 @@ export function rumpSyscallServer(options: RumpServerOptions): NativeComponentFa
         }
         const r = rk.syscall(proc, op & ~SYS_INDIRECT, words, mem, out);
         results[1] = out[1]!;
-        options.onResult?.(r);
         if (proc.exited && !reported) {
           reported = true;
           options.onExit?.(proc.exitStatus!);
