@@ -122,7 +122,7 @@ export interface CodegenTarget {
 const reg = (r: number) => (r === 0 ? '0' : `r${r}`);
 const hex = (n: number) => `0x${(n >>> 0).toString(16)}`;
 
-/** Registers each instruction reads and writes (x0 excluded; RD_SINK means none). */
+/** Registers each compiled instruction reads and writes (x0 excluded; RD_SINK means none). */
 function operands(
   op: number,
   rd: number,
@@ -152,7 +152,6 @@ function operands(
     case Op.LW:
     case Op.LBU:
     case Op.LHU:
-    case Op.LR_W:
       return { reads: [rs1], write: w };
     case Op.BEQ:
     case Op.BNE:
@@ -164,20 +163,8 @@ function operands(
     case Op.SH:
     case Op.SW:
       return { reads: [rs1, rs2], write: 0 };
-    case Op.CSRRW:
-    case Op.CSRRS:
-    case Op.CSRRC:
-      return { reads: [rs1], write: w };
-    case Op.CSRRWI:
-    case Op.CSRRSI:
-    case Op.CSRRCI:
-      return { reads: [], write: w };
-    case Op.EBREAK:
-      // Semihosting reads a0/a1 and writes a0.
-      return { reads: [10, 11], write: 10 };
     default:
       if (op >= Op.ADD && op <= Op.REMU) return { reads: [rs1, rs2], write: w };
-      if (op >= Op.SC_W && op <= Op.AMOMAXU_W) return { reads: [rs1, rs2], write: w };
       return { reads: [], write: 0 };
   }
 }
